@@ -1,0 +1,14 @@
+namespace KestrelEcho.Echo;
+
+internal static class CloseReasonExtensions
+{
+    /// <summary>The stable snake_case name used in logs, metric tags and JSON.</summary>
+    public static string ToName(this CloseReason reason) => reason switch
+    {
+        CloseReason.ClientClosed => "client_closed",
+        CloseReason.ClientReset => "client_reset",
+        CloseReason.ServerShutdown => "server_shutdown",
+        CloseReason.Error => "error",
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
+    };
+}

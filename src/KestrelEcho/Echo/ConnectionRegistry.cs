@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+
+namespace KestrelEcho.Echo;
+
+/// <summary>
+/// The live echo connections, by connection id. A session is added when Kestrel hands us the connection
+/// and removed when its handler returns, whatever ended it, so the registry never outlives the sockets.
+/// </summary>
+internal sealed class ConnectionRegistry(TimeProvider timeProvider)
+{
+    private readonly ConcurrentDictionary<string, EchoSession> _sessions = new(StringComparer.Ordinal);
+    private long _opened;
+    private long _closed;
+
+    public long Opened => Interlocked.Read(ref _opened);
+
+    public long Closed => Interlocked.Read(ref _closed);
+
+    /// <summary>Sessions in the registry now. It takes the dictionary's locks: for the ops API, not the echo path.</summary>
+    public int Active => _sessions.Count;
+
+    public EchoSession Open(ConnectionContext connection)
+    {
+        var session = new EchoSession(
+            connection.ConnectionId,
+            Normalize(connection.RemoteEndPoint as IPEndPoint),
+            Normalize(connection.LocalEndPoint as IPEndPoint),
+            timeProvider.GetUtcNow(),
+            timeProvider.GetTimestamp());
+
+        if (!_sessions.TryAdd(session.Id, session))
+        {
+            throw new InvalidOperationException($"Connection id '{session.Id}' is already registered.");
+        }
+
+        Interlocked.Increment(ref _opened);
+        return session;
+    }
+
+    public void Close(EchoSession session)
+    {
+        if (_sessions.TryRemove(session.Id, out _))
+        {
+            Interlocked.Increment(ref _closed);
+        }
+    }
+
+    /// <summary>
+    /// A point-in-time copy of the live sessions. Enumerating the dictionary takes no locks, so listing
+    /// thousands of connections never stalls the accept path.
+    /// </summary>
+    public List<EchoSession> Snapshot()
+    {
+        var sessions = new List<EchoSession>();
+        foreach (var (_, session) in _sessions)
+        {
+            sessions.Add(session);
+        }
+
+        return sessions;
+    }
+
+    /// <summary>A dual-mode socket reports IPv4 clients as <c>::ffff:a.b.c.d</c>; people expect <c>a.b.c.d</c>.</summary>
+    private static IPEndPoint? Normalize(IPEndPoint? endPoint) =>
+        endPoint is { Address.IsIPv4MappedToIPv6: true }
+            ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port)
+            : endPoint;
+}

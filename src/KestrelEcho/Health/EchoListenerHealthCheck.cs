@@ -1,0 +1,34 @@
+using KestrelEcho.Hosting;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace KestrelEcho.Health;
+
+/// <summary>
+/// Ready while the echo endpoint is bound and Kestrel is accepting on it: from the host's start until it
+/// begins to stop. A load balancer should send clients only then.
+/// </summary>
+internal sealed class EchoListenerHealthCheck(ListenEndpoints endpoints, IHostApplicationLifetime lifetime) : IHealthCheck
+{
+    public const string Name = "echo_listener";
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        return Task.FromResult(Evaluate());
+    }
+
+    private HealthCheckResult Evaluate()
+    {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy("The service is stopping; the echo endpoint no longer accepts.");
+        }
+
+        var endPoint = endpoints.EchoEndPoint;
+        if (!lifetime.ApplicationStarted.IsCancellationRequested || endPoint is not { Port: > 0 })
+        {
+            return HealthCheckResult.Unhealthy("The echo endpoint is not bound yet.");
+        }
+
+        return HealthCheckResult.Healthy($"Accepting echo connections on {endPoint}.");
+    }
+}

@@ -1,0 +1,43 @@
+namespace KestrelEcho.Hosting;
+
+/// <summary>
+/// Logs one line per endpoint with the address and port actually bound, once Kestrel is listening, so
+/// <c>--Echo:Port 0</c> is usable. Kestrel's own "Now listening on: http://…" cannot tell echo from HTTP.
+/// </summary>
+internal sealed partial class EndpointAnnouncer(ListenEndpoints endpoints, ILogger<EndpointAnnouncer> logger)
+    : IHostedLifecycleService
+{
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        LogEchoListening(logger, $"tcp://{endpoints.EchoEndPoint}");
+        LogHttpListening(logger, $"http://{endpoints.HttpEndPoint}");
+        LogStarted(logger);
+        return Task.CompletedTask;
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        LogStopping(logger);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(1, LogLevel.Information, "Echo endpoint listening on {Address}", EventName = "EchoListening")]
+    private static partial void LogEchoListening(ILogger logger, string address);
+
+    [LoggerMessage(2, LogLevel.Information, "HTTP endpoint listening on {Address}", EventName = "HttpListening")]
+    private static partial void LogHttpListening(ILogger logger, string address);
+
+    [LoggerMessage(3, LogLevel.Information, "Started; press Ctrl+C to stop", EventName = "Started")]
+    private static partial void LogStarted(ILogger logger);
+
+    [LoggerMessage(4, LogLevel.Information, "Stopping: closing echo connections", EventName = "Stopping")]
+    private static partial void LogStopping(ILogger logger);
+}

@@ -1,0 +1,53 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using KestrelEcho.Echo;
+using KestrelEcho.Ops;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Options;
+
+namespace KestrelEcho.Hosting;
+
+/// <summary>
+/// Turns the start-up failures an operator causes (a bad setting, a port in use) into one line that names
+/// the setting. Anything else is a bug and keeps its stack trace.
+/// </summary>
+internal static class StartupFailure
+{
+    public static bool TryDescribe(Exception exception, ListenEndpoints? endpoints, [NotNullWhen(true)] out string? message)
+    {
+        message = exception switch
+        {
+            OptionsValidationException invalid => $"invalid configuration: {string.Join(" ", invalid.Failures)}",
+
+            // The configuration binder names the key it could not convert, e.g. 'Echo:Port'.
+            InvalidOperationException { InnerException: FormatException or OverflowException } conversion =>
+                $"invalid configuration: {conversion.Message}",
+
+            IOException { InnerException: AddressInUseException } inUse => DescribeAddressInUse(inUse, endpoints),
+            _ => null,
+        };
+
+        return message is not null;
+    }
+
+    private static string DescribeAddressInUse(IOException exception, ListenEndpoints? endpoints)
+    {
+        // Kestrel's message names the address ("…http://0.0.0.0:9999: address already in use"); say which
+        // setting chose that port, and don't call the echo endpoint http.
+        (string Setting, IPEndPoint? EndPoint)[] candidates =
+        [
+            ($"{EchoOptions.SectionName}:Port", endpoints?.EchoEndPoint),
+            ($"{HttpEndpointOptions.SectionName}:Port", endpoints?.HttpEndPoint),
+        ];
+
+        foreach (var (setting, endPoint) in candidates)
+        {
+            if (endPoint is { Port: > 0 } && exception.Message.Contains($":{endPoint.Port}:", StringComparison.Ordinal))
+            {
+                return $"port {endPoint.Port} is already in use ({setting}); stop what holds it or choose another port.";
+            }
+        }
+
+        return exception.Message;
+    }
+}

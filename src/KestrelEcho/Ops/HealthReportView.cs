@@ -1,0 +1,4 @@
+namespace KestrelEcho.Ops;
+
+/// <summary>The JSON body of the health endpoints.</summary>
+internal sealed record HealthReportView(string Status, double DurationMs, IReadOnlyList<HealthCheckView> Checks);

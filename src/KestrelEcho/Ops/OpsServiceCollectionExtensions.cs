@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Options;
+
+namespace KestrelEcho.Ops;
+
+internal static class OpsServiceCollectionExtensions
+{
+    public static IServiceCollection AddOps(this IServiceCollection services)
+    {
+        services.AddOptions<HttpEndpointOptions>()
+            .BindConfiguration(HttpEndpointOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HttpEndpointOptions>, HttpEndpointOptionsValidator>();
+
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(static options =>
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, OpsJsonContext.Default));
+        return services;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Diagnostics.Metrics;
+using KestrelEcho.Echo;
+
+namespace KestrelEcho.Telemetry;
+
+/// <summary>
+/// The echo path's own instruments. Kestrel's meter already reports active connections and connection
+/// duration per endpoint; these add what only the echo path knows: bytes moved and how connections ended.
+/// </summary>
+internal sealed class EchoMetrics
+{
+    public const string MeterName = "KestrelEcho";
+    public const string CloseReasonTag = "kestrel_echo.close.reason";
+
+    // Echo sessions live from milliseconds (health probes, churn) to days (idle telnet users).
+    private static readonly double[] s_durationBuckets =
+        [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600, 14400, 86400];
+
+    private readonly Counter<long> _connectionsOpened;
+    private readonly Counter<long> _connectionsClosed;
+    private readonly Counter<long> _bytesReceived;
+    private readonly Counter<long> _bytesSent;
+    private readonly Histogram<double> _connectionDuration;
+
+    public EchoMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+
+        _connectionsOpened = meter.CreateCounter<long>(
+            "kestrel_echo.connections.opened",
+            unit: "{connection}",
+            description: "Echo connections accepted.");
+
+        _connectionsClosed = meter.CreateCounter<long>(
+            "kestrel_echo.connections.closed",
+            unit: "{connection}",
+            description: "Echo connections closed, by close reason.");
+
+        _bytesReceived = meter.CreateCounter<long>(
+            "kestrel_echo.received",
+            unit: "By",
+            description: "Bytes received from echo clients.");
+
+        _bytesSent = meter.CreateCounter<long>(
+            "kestrel_echo.sent",
+            unit: "By",
+            description: "Bytes echoed back to clients.");
+
+        _connectionDuration = meter.CreateHistogram(
+            "kestrel_echo.connection.duration",
+            unit: "s",
+            description: "How long echo connections lived, by close reason.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_durationBuckets });
+    }
+
+    public void ConnectionOpened()
+    {
+        if (_connectionsOpened.Enabled)
+        {
+            _connectionsOpened.Add(1);
+        }
+    }
+
+    public void ConnectionClosed(CloseReason reason, TimeSpan duration)
+    {
+        var tag = new KeyValuePair<string, object?>(CloseReasonTag, reason.ToName());
+
+        if (_connectionsClosed.Enabled)
+        {
+            _connectionsClosed.Add(1, tag);
+        }
+
+        if (_connectionDuration.Enabled)
+        {
+            _connectionDuration.Record(duration.TotalSeconds, tag);
+        }
+    }
+
+    public void BytesReceived(long count)
+    {
+        if (_bytesReceived.Enabled)
+        {
+            _bytesReceived.Add(count);
+        }
+    }
+
+    public void BytesSent(long count)
+    {
+        if (_bytesSent.Enabled)
+        {
+            _bytesSent.Add(count);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+
+namespace KestrelEcho.Telemetry;
+
+internal static class TelemetryServiceCollectionExtensions
+{
+    public const string ServiceName = "kestrel-echo";
+
+    /// <summary>The meters exported on <c>/metrics</c>: ours, Kestrel's, ASP.NET Core's and the runtime's.</summary>
+    private static readonly string[] s_meters =
+    [
+        EchoMetrics.MeterName,
+        "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.Hosting",
+        "System.Runtime",
+    ];
+
+    public static IServiceCollection AddEchoTelemetry(this IServiceCollection services)
+    {
+        services.AddOpenTelemetry()
+            .ConfigureResource(static resource => resource.AddService(ServiceName))
+            .WithMetrics(static metrics => metrics
+                .AddMeter(s_meters)
+                .AddPrometheusExporter());
+        return services;
+    }
+}
