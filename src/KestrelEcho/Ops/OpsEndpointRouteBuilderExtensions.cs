@@ -17,7 +17,7 @@ internal static class OpsEndpointRouteBuilderExtensions
         app.MapHealth("/health/live", static check => check.Tags.Contains(HealthTags.Live));
         app.MapHealth("/health/ready", static check => check.Tags.Contains(HealthTags.Ready));
 
-        app.MapPrometheusScrapingEndpoint();
+        app.MapPrometheusScrapingEndpoint().WithMetadata(new HttpMethodMetadata(s_readMethods));
         app.MapConnectionsEndpoints();
         return app;
     }

@@ -1,0 +1,108 @@
+using System.Net.Sockets;
+using System.Text;
+using KestrelEcho.Tests.Infrastructure;
+
+namespace KestrelEcho.Tests.Echo;
+
+public sealed class ClientFaultTests(EchoAppFactory app) : EchoAppTest(app)
+{
+    [Fact]
+    public async Task ClientResetsMidStream_ConnectionIsRemovedAndClosedAsClientReset()
+    {
+        using var timeout = TestTimeout.Start();
+        var socket = await App.ConnectEchoAsync(timeout.Token);
+        await socket.SendAllAsync(Payload.Random(4096, seed: 1), timeout.Token);
+        await socket.ReceiveExactlyAsync(4096, timeout.Token);
+        var clientPort = ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
+
+        socket.Reset();
+
+        await Poll.UntilAsync(() => App.Registry.Active == 0, TimeSpan.FromSeconds(10), "the reset connection to leave the registry");
+        var closeLine = Assert.Single(App.Logs.WithEvent("ConnectionClosed"), entry => entry.Message.Contains($":{clientPort} ", StringComparison.Ordinal));
+        Assert.Contains("client_reset", closeLine.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ThousandConnectResetCycles_LeaveNothingBehind()
+    {
+        using var timeout = TestTimeout.Start(60);
+        var openedBefore = App.Registry.Opened;
+
+        for (var cycle = 0; cycle < 1000; cycle++)
+        {
+            var socket = await App.ConnectEchoAsync(timeout.Token);
+            if (cycle % 2 == 0)
+            {
+                await socket.SendAllAsync("x"u8.ToArray(), timeout.Token);
+                socket.Reset();
+            }
+            else
+            {
+                socket.Dispose();
+            }
+        }
+
+        await Poll.UntilAsync(() => App.Registry.Opened - openedBefore == 1000, TimeSpan.FromSeconds(10), "all 1000 connections to be accepted");
+        await Poll.UntilAsync(() => App.Registry.Active == 0, TimeSpan.FromSeconds(10), "all 1000 connections to leave the registry");
+    }
+
+    [Fact]
+    public async Task ClientThatNeverReads_IsThrottled_AndLosesNoByte()
+    {
+        using var timeout = TestTimeout.Start(60);
+        using var socket = await App.ConnectEchoAsync(timeout.Token);
+        socket.ReceiveBufferSize = 64 * 1024;
+        socket.SendBufferSize = 64 * 1024;
+        socket.Blocking = false;
+
+        // Without backpressure the server would keep reading and buffering, and this loop would send it all.
+        const long ceiling = 256L * 1024 * 1024;
+        var chunk = new byte[64 * 1024];
+        long sent = 0;
+        while (sent < ceiling)
+        {
+            FillPattern(chunk, sent);
+            var written = socket.Send(chunk, SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock && !socket.Poll(TimeSpan.FromSeconds(2), SelectMode.SelectWrite))
+            {
+                break;
+            }
+
+            sent += written;
+        }
+
+        Assert.True(sent < 64L * 1024 * 1024, $"the server accepted {sent} bytes from a client that never reads");
+
+        socket.Blocking = true;
+        socket.Shutdown(SocketShutdown.Send);
+        var echoed = await socket.ReceiveToEndAsync(timeout.Token);
+        Assert.Equal(sent, echoed.Length);
+        var expected = new byte[echoed.Length];
+        FillPattern(expected, 0);
+        Assert.True(expected.AsSpan().SequenceEqual(echoed), "the throttled client's echo differs from what it sent");
+    }
+
+    [Fact]
+    public async Task Payload_NeverReachesTheLog()
+    {
+        using var timeout = TestTimeout.Start();
+        var marker = $"payload-marker-{Guid.NewGuid():N}";
+        using (var socket = await App.ConnectEchoAsync(timeout.Token))
+        {
+            await socket.SendAllAsync(Encoding.UTF8.GetBytes(marker), timeout.Token);
+            await socket.ReceiveExactlyAsync(marker.Length, timeout.Token);
+        }
+
+        await Poll.UntilAsync(() => App.Registry.Active == 0, TimeSpan.FromSeconds(10), "the connection to close");
+        Assert.NotEmpty(App.Logs.WithEvent("ConnectionClosed"));
+        Assert.DoesNotContain(App.Logs.All, entry => entry.Message.Contains(marker, StringComparison.Ordinal));
+    }
+
+    private static void FillPattern(byte[] buffer, long offset)
+    {
+        for (var i = 0; i < buffer.Length; i++)
+        {
+            buffer[i] = (byte)((offset + i) % 251);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Sockets;
+using KestrelEcho.Echo;
+using KestrelEcho.Hosting;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace KestrelEcho.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on real Kestrel sockets, both endpoints on loopback ports chosen at run time. One instance per
+/// test class; <see cref="AssertNoLeaksAsync"/> runs after every test.
+/// </summary>
+public sealed class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Echo:Address"] = "127.0.0.1",
+        ["Echo:Port"] = "0",
+        ["Http:Address"] = "127.0.0.1",
+        ["Http:Port"] = "0",
+    };
+
+    public EchoAppFactory()
+    {
+        // Not UseKestrel(int port): that sets PreferHostingUrls, which would drop the echo endpoint.
+        UseKestrel();
+    }
+
+    public CapturedLogs Logs { get; } = new();
+
+    public IPEndPoint EchoEndPoint =>
+        Services.GetRequiredService<ListenEndpoints>().EchoEndPoint
+        ?? throw new InvalidOperationException("The echo endpoint is not bound.");
+
+    internal ConnectionRegistry Registry => Services.GetRequiredService<ConnectionRegistry>();
+
+    /// <summary>Overrides a setting; call before the server starts.</summary>
+    public EchoAppFactory WithSetting(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    public ValueTask InitializeAsync()
+    {
+        StartServer();
+        return ValueTask.CompletedTask;
+    }
+
+    public async Task<Socket> ConnectEchoAsync(CancellationToken cancellationToken)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(EchoEndPoint, cancellationToken);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Every connection a test opened has been closed and removed (opened = closed + active, active = 0), and
+    /// nothing was logged at Warning or above.
+    /// </summary>
+    public async Task AssertNoLeaksAsync()
+    {
+        var registry = Registry;
+        await Poll.UntilAsync(() => registry.Active == 0, TimeSpan.FromSeconds(10), "echo connections still registered");
+        Assert.Equal(registry.Opened, registry.Closed + registry.Active);
+        Assert.Empty(Logs.AtOrAbove(LogLevel.Warning));
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        // Every level reaches the capture, so tests can also assert what Debug lines say (and never say).
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs).AddFilter<CapturedLogs>(null, LogLevel.Trace));
+    }
+}
