@@ -41,7 +41,7 @@ internal sealed class EchoConnectionHandler(
         var reason = CloseReason.Error;
         try
         {
-            reason = await EchoAsync(transport, session);
+            reason = await EchoAsync(connection, session);
         }
         catch (ConnectionResetException)
         {
@@ -77,10 +77,10 @@ internal sealed class EchoConnectionHandler(
         }
     }
 
-    private async Task<CloseReason> EchoAsync(IDuplexPipe transport, EchoSession session)
+    private async Task<CloseReason> EchoAsync(ConnectionContext connection, EchoSession session)
     {
-        var input = transport.Input;
-        var output = transport.Output;
+        var input = connection.Transport.Input;
+        var output = connection.Transport.Output;
 
         while (true)
         {
@@ -112,6 +112,9 @@ internal sealed class EchoConnectionHandler(
 
                 if (flush.IsCanceled)
                 {
+                    // Shutdown found us waiting on a client that does not read. Our FIN would queue behind
+                    // data it will never take, holding the socket until the host's timeout: abort instead.
+                    connection.Abort(new ConnectionAbortedException("The server is shutting down and the client is not reading."));
                     return CloseReason.ServerShutdown;
                 }
             }

@@ -13,13 +13,17 @@ public sealed class ClientFaultTests(EchoAppFactory app) : EchoAppTest(app)
         var socket = await App.ConnectEchoAsync(timeout.Token);
         await socket.SendAllAsync(Payload.Random(4096, seed: 1), timeout.Token);
         await socket.ReceiveExactlyAsync(4096, timeout.Token);
-        var clientPort = ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
+        var connectionId = Assert.Single(App.Registry.Snapshot()).Id;
 
         socket.Reset();
 
         await Poll.UntilAsync(() => App.Registry.Active == 0, TimeSpan.FromSeconds(10), "the reset connection to leave the registry");
-        var closeLine = Assert.Single(App.Logs.WithEvent("ConnectionClosed"), entry => entry.Message.Contains($":{clientPort} ", StringComparison.Ordinal));
-        Assert.Contains("client_reset", closeLine.Message, StringComparison.Ordinal);
+        await Poll.UntilAsync(
+            () => App.Logs.WithEvent("ConnectionClosed").Any(entry => entry.Message.StartsWith($"Connection {connectionId} ", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(10),
+            "the reset connection's close line");
+        var closeLine = App.Logs.WithEvent("ConnectionClosed").Single(entry => entry.Message.StartsWith($"Connection {connectionId} ", StringComparison.Ordinal));
+        Assert.Contains("closed: client_reset", closeLine.Message, StringComparison.Ordinal);
     }
 
     [Fact]
