@@ -13,15 +13,20 @@ builder.Services
     .AddEchoTelemetry();
 builder.ConfigureListenEndpoints();
 
-WebApplication? app = null;
+// The host logs a failed start with its whole exception. Below, a failure the operator caused becomes one
+// line naming the setting, and any other still ends the process with its stack trace, so nothing is lost.
+builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+
+ListenEndpoints? endpoints = null;
 try
 {
-    app = builder.Build();
+    var app = builder.Build();
+    endpoints = app.Services.GetRequiredService<ListenEndpoints>();
     app.MapOpsEndpoints();
     await app.RunAsync();
     return 0;
 }
-catch (Exception exception) when (StartupFailure.TryDescribe(exception, app?.Services.GetService<ListenEndpoints>(), out var message))
+catch (Exception exception) when (StartupFailure.TryDescribe(exception, endpoints, out var message))
 {
     await Console.Error.WriteLineAsync($"kestrel-echo: {message}");
     return 1;

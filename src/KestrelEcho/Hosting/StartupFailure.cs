@@ -18,6 +18,8 @@ internal static class StartupFailure
         message = exception switch
         {
             OptionsValidationException invalid => $"invalid configuration: {string.Join(" ", invalid.Failures)}",
+            AggregateException { InnerExceptions: var inner } when inner.All(static e => e is OptionsValidationException) =>
+                $"invalid configuration: {string.Join(" ", inner.Cast<OptionsValidationException>().SelectMany(static e => e.Failures))}",
 
             // The configuration binder names the key it could not convert, e.g. 'Echo:Port'.
             InvalidOperationException { InnerException: FormatException or OverflowException } conversion =>

@@ -1,0 +1,34 @@
+using KestrelEcho.Echo;
+using KestrelEcho.Ops;
+using Microsoft.Extensions.Configuration;
+
+namespace KestrelEcho.Tests.Hosting;
+
+/// <summary>The appsettings.json at the repository root, which the service reads when started as the README says.</summary>
+public sealed class AppSettingsTests
+{
+    private static readonly IConfiguration s_shipped = new ConfigurationBuilder()
+        .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false)
+        .Build();
+
+    [Fact]
+    public void ShippedSettings_AreValid()
+    {
+        var echo = s_shipped.GetSection(EchoOptions.SectionName).Get<EchoOptions>()!;
+        var http = s_shipped.GetSection(HttpEndpointOptions.SectionName).Get<HttpEndpointOptions>()!;
+
+        Assert.True(new EchoOptionsValidator().Validate(null, echo).Succeeded);
+        Assert.True(new HttpEndpointOptionsValidator().Validate(null, http).Succeeded);
+    }
+
+    [Fact]
+    public void ShippedSettings_MatchTheDocumentedDefaults()
+    {
+        Assert.Equal(new EchoOptions().Port, s_shipped.GetValue<int>("Echo:Port"));
+        Assert.Equal(new EchoOptions().Address, s_shipped["Echo:Address"]);
+        Assert.Equal(new HttpEndpointOptions().Port, s_shipped.GetValue<int>("Http:Port"));
+        Assert.Equal(new HttpEndpointOptions().Address, s_shipped["Http:Address"]);
+        Assert.Equal(9999, new EchoOptions().Port);
+        Assert.Equal(8080, new HttpEndpointOptions().Port);
+    }
+}

@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace KestrelEcho.Tests.Infrastructure;
+
+/// <summary>
+/// The service as users run it: its own process (<c>dotnet KestrelEcho.dll</c>), the shipped appsettings.json,
+/// real signals. Output lines are collected as they come.
+/// </summary>
+public sealed partial class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _stdout = new();
+    private readonly ConcurrentQueue<string> _stderr = new();
+
+    private ServiceProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, line) => Collect(_stdout, line.Data);
+        _process.ErrorDataReceived += (_, line) => Collect(_stderr, line.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public IReadOnlyList<string> Stdout => [.. _stdout];
+
+    public IReadOnlyList<string> Stderr => [.. _stderr];
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Starts the service on loopback with free ports, plus <paramref name="arguments"/>.</summary>
+    public static ServiceProcess Start(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "KestrelEcho.dll"));
+        foreach (var argument in (string[])["--Echo:Address", "127.0.0.1", "--Echo:Port", "0", "--Http:Address", "127.0.0.1", "--Http:Port", "0", .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
+        start.Environment.Remove("DOTNET_ENVIRONMENT");
+        return new ServiceProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start."));
+    }
+
+    /// <summary>Waits for the start-up line that names the echo endpoint and returns the bound endpoint.</summary>
+    public async Task<IPEndPoint> WaitForEchoEndPointAsync()
+    {
+        IPEndPoint? endPoint = null;
+        await Poll.UntilAsync(
+            () =>
+            {
+                var match = _stdout.Select(static line => EchoListeningLine().Match(line)).FirstOrDefault(static m => m.Success);
+                endPoint = match is null ? null : IPEndPoint.Parse(match.Groups["endpoint"].Value);
+                return endPoint is not null || _process.HasExited;
+            },
+            TimeSpan.FromSeconds(30),
+            "the service to log its echo endpoint");
+
+        return endPoint ?? throw new InvalidOperationException($"The service exited with {_process.ExitCode}: {string.Join('\n', Stderr)}");
+    }
+
+    /// <summary>What systemd, Kubernetes and Ctrl-C do to stop the service.</summary>
+    public async Task SendSignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", ["-s", signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(timeout, TestContext.Current.CancellationToken);
+
+        // The parameterless wait also drains the redirected output to its end.
+        await _process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private static void Collect(ConcurrentQueue<string> lines, string? line)
+    {
+        if (line is not null)
+        {
+            lines.Enqueue(line);
+        }
+    }
+
+    [GeneratedRegex(@"Echo endpoint listening on tcp://(?<endpoint>\S+)")]
+    private static partial Regex EchoListeningLine();
+}
