@@ -9,7 +9,25 @@ internal enum CloseReason
     /// <summary>The client reset the connection or vanished; unsent echo bytes were dropped.</summary>
     ClientReset,
 
-    /// <summary>The server is stopping and closed the connection.</summary>
+    /// <summary>No byte arrived from the client for <see cref="EchoOptions.IdleTimeout"/>.</summary>
+    IdleTimeout,
+
+    /// <summary>The connection reached <see cref="EchoOptions.MaxLifetime"/>.</summary>
+    LifetimeExceeded,
+
+    /// <summary>The client sent <see cref="EchoOptions.MaxBytesPerConnection"/>; it got that much back, then FIN.</summary>
+    ByteLimit,
+
+    /// <summary>Refused at accept: <see cref="EchoOptions.MaxConnections"/> were already open.</summary>
+    ConnectionLimit,
+
+    /// <summary>Refused at accept: its address already had <see cref="EchoOptions.MaxConnectionsPerIp"/> open.</summary>
+    PerIpLimit,
+
+    /// <summary>Closed through <c>DELETE /connections/{id}</c>.</summary>
+    AdminClosed,
+
+    /// <summary>The service is stopping: refused while draining, or still open when the drain ended.</summary>
     ServerShutdown,
 
     /// <summary>An unexpected failure in the echo path (logged at Error).</summary>

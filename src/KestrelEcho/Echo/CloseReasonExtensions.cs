@@ -7,6 +7,12 @@ internal static class CloseReasonExtensions
     {
         CloseReason.ClientClosed => "client_closed",
         CloseReason.ClientReset => "client_reset",
+        CloseReason.IdleTimeout => "idle_timeout",
+        CloseReason.LifetimeExceeded => "lifetime_exceeded",
+        CloseReason.ByteLimit => "byte_limit",
+        CloseReason.ConnectionLimit => "connection_limit",
+        CloseReason.PerIpLimit => "per_ip_limit",
+        CloseReason.AdminClosed => "admin_closed",
         CloseReason.ServerShutdown => "server_shutdown",
         CloseReason.Error => "error",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using Microsoft.AspNetCore.Connections;
 
@@ -6,9 +7,10 @@ namespace KestrelEcho.Echo;
 
 /// <summary>
 /// The live echo connections, by connection id. A session is added when Kestrel hands us the connection
-/// and removed when its handler returns, whatever ended it, so the registry never outlives the sockets.
+/// and removed when its handler returns, whatever ended it, so the registry never outlives the sockets; the
+/// closed session then goes to <see cref="RecentConnections"/>.
 /// </summary>
-internal sealed class ConnectionRegistry(TimeProvider timeProvider)
+internal sealed class ConnectionRegistry(TimeProvider timeProvider, RecentConnections recent)
 {
     private readonly ConcurrentDictionary<string, EchoSession> _sessions = new(StringComparer.Ordinal);
     private long _opened;
@@ -24,7 +26,7 @@ internal sealed class ConnectionRegistry(TimeProvider timeProvider)
     public EchoSession Open(ConnectionContext connection)
     {
         var session = new EchoSession(
-            connection.ConnectionId,
+            connection,
             Normalize(connection.RemoteEndPoint as IPEndPoint),
             Normalize(connection.LocalEndPoint as IPEndPoint),
             timeProvider.GetUtcNow(),
@@ -39,13 +41,22 @@ internal sealed class ConnectionRegistry(TimeProvider timeProvider)
         return session;
     }
 
-    public void Close(EchoSession session)
+    /// <summary>Moves the session from the live set to the recent ones, with its close reason.</summary>
+    public void Close(EchoSession session, CloseReason reason)
     {
+        session.OnClosed(reason, timeProvider.GetTimestamp());
         if (_sessions.TryRemove(session.Id, out _))
         {
             Interlocked.Increment(ref _closed);
         }
+
+        recent.Add(session);
     }
+
+    /// <summary>A live connection by id, else a recently closed one, else null.</summary>
+    public EchoSession? Find(string id) => _sessions.TryGetValue(id, out var live) ? live : recent.Find(id);
+
+    public bool TryGetLive(string id, [NotNullWhen(true)] out EchoSession? session) => _sessions.TryGetValue(id, out session);
 
     /// <summary>
     /// A point-in-time copy of the live sessions. Enumerating the dictionary takes no locks, so listing

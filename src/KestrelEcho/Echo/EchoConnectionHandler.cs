@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using KestrelEcho.Telemetry;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
@@ -12,6 +11,8 @@ namespace KestrelEcho.Echo;
 /// </summary>
 internal sealed class EchoConnectionHandler(
     ConnectionRegistry registry,
+    ConnectionAdmission admission,
+    EchoSettings settings,
     EchoMetrics metrics,
     TimeProvider timeProvider,
     ILogger<EchoConnectionHandler> logger) : ConnectionHandler
@@ -22,48 +23,29 @@ internal sealed class EchoConnectionHandler(
         metrics.ConnectionOpened();
         EchoLog.ConnectionAccepted(logger, session.Id, session.RemoteEndPoint, session.LocalEndPoint);
 
-        var transport = connection.Transport;
+        // Kestrel asks each connection to close when the host stops (after the drain). Waking the loop lets it
+        // end cleanly at once instead of holding SIGTERM for the host's whole shutdown timeout.
         var closeRequested = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested
             ?? CancellationToken.None;
-
-        // Kestrel asks each connection to close when the host stops. Waking the pending read (or the flush a
-        // non-reading client holds up) lets the loop end cleanly at once instead of holding SIGTERM for the
-        // host's whole shutdown timeout and then being aborted.
         using var closeRegistration = closeRequested.UnsafeRegister(
-            static state =>
-            {
-                var pipe = (IDuplexPipe)state!;
-                pipe.Input.CancelPendingRead();
-                pipe.Output.CancelPendingFlush();
-            },
-            transport);
+            static state => ((EchoSession)state!).RequestClose(CloseReason.ServerShutdown),
+            session);
 
         var reason = CloseReason.Error;
         try
         {
-            reason = await EchoAsync(connection, session);
-        }
-        catch (ConnectionResetException)
-        {
-            reason = CloseReason.ClientReset;
-        }
-        catch (OperationCanceledException)
-        {
-            // ConnectionAbortedException lands here: the transport gave up on the socket.
-            reason = closeRequested.IsCancellationRequested ? CloseReason.ServerShutdown : CloseReason.ClientReset;
-        }
-        catch (Exception exception)
-        {
-            EchoLog.ConnectionFailed(logger, session.Id, session.RemoteEndPoint, exception);
+            reason = admission.TryAdmit(session.RemoteEndPoint?.Address)
+                ?? await EchoAdmittedAsync(connection, session);
         }
         finally
         {
-            await transport.Input.CompleteAsync();
+            session.OnServerClosing(timeProvider.GetTimestamp());
+            await connection.Transport.Input.CompleteAsync();
 
             // Last, because completing the output is what sends our FIN.
-            await transport.Output.CompleteAsync();
+            await connection.Transport.Output.CompleteAsync();
 
-            registry.Close(session);
+            registry.Close(session, reason);
             var duration = timeProvider.GetElapsedTime(session.StartTimestamp);
             metrics.ConnectionClosed(reason, duration);
             EchoLog.ConnectionClosed(
@@ -77,7 +59,33 @@ internal sealed class EchoConnectionHandler(
         }
     }
 
-    private async Task<CloseReason> EchoAsync(ConnectionContext connection, EchoSession session)
+    private async Task<CloseReason> EchoAdmittedAsync(ConnectionContext connection, EchoSession session)
+    {
+        try
+        {
+            return await EchoAsync(connection, session, settings.Current.MaxBytesPerConnection);
+        }
+        catch (ConnectionResetException)
+        {
+            return CloseReason.ClientReset;
+        }
+        catch (OperationCanceledException)
+        {
+            // ConnectionAbortedException lands here: the transport gave up on the socket, or we aborted it.
+            return session.RequestedCloseReason ?? CloseReason.ClientReset;
+        }
+        catch (Exception exception)
+        {
+            EchoLog.ConnectionFailed(logger, session.Id, session.RemoteEndPoint, exception);
+            return CloseReason.Error;
+        }
+        finally
+        {
+            admission.Release(session.RemoteEndPoint?.Address);
+        }
+    }
+
+    private async Task<CloseReason> EchoAsync(ConnectionContext connection, EchoSession session, long maxBytes)
     {
         var input = connection.Transport.Input;
         var output = connection.Transport.Output;
@@ -85,20 +93,32 @@ internal sealed class EchoConnectionHandler(
         while (true)
         {
             // No token here: the connection's own tokens also fire on the client's FIN and would drop the tail.
+            // The service ends the loop through EchoSession.RequestClose, which cancels this read.
             var result = await input.ReadAsync();
             var buffer = result.Buffer;
+            var reachedByteLimit = false;
 
             if (!buffer.IsEmpty)
             {
-                var length = buffer.Length;
-                foreach (var segment in buffer)
+                var received = buffer.Length;
+                var echo = buffer;
+                if (maxBytes > 0 && session.BytesReceived + received >= maxBytes)
+                {
+                    // Echo up to the limit; what the client sent past it is dropped with the connection.
+                    echo = buffer.Slice(0, maxBytes - session.BytesReceived);
+                    reachedByteLimit = true;
+                }
+
+                // Measured before AdvanceTo: after it the sequence's segments belong to the pool again.
+                var echoed = echo.Length;
+                foreach (var segment in echo)
                 {
                     output.Write(segment.Span);
                 }
 
                 input.AdvanceTo(buffer.End);
-                session.OnReceived(length, timeProvider.GetTimestamp());
-                metrics.BytesReceived(length);
+                session.OnReceived(received, timeProvider.GetTimestamp());
+                metrics.BytesReceived(received);
 
                 // Awaiting the flush is the backpressure: a client that does not read stops us reading from it.
                 var flush = await output.FlushAsync();
@@ -107,15 +127,15 @@ internal sealed class EchoConnectionHandler(
                     return CloseReason.ClientReset;
                 }
 
-                session.OnSent(length, timeProvider.GetTimestamp());
-                metrics.BytesSent(length);
+                session.OnSent(echoed, timeProvider.GetTimestamp());
+                metrics.BytesSent(echoed);
 
                 if (flush.IsCanceled)
                 {
-                    // Shutdown found us waiting on a client that does not read. Our FIN would queue behind
-                    // data it will never take, holding the socket until the host's timeout: abort instead.
-                    connection.Abort(new ConnectionAbortedException("The server is shutting down and the client is not reading."));
-                    return CloseReason.ServerShutdown;
+                    // The service wants this connection closed while it waits on a client that does not read.
+                    // Our FIN would queue behind data the client never takes, holding the socket: abort instead.
+                    connection.Abort(new ConnectionAbortedException("Closed by the service while the client was not reading."));
+                    return session.RequestedCloseReason ?? CloseReason.ServerShutdown;
                 }
             }
             else
@@ -123,13 +143,19 @@ internal sealed class EchoConnectionHandler(
                 input.AdvanceTo(buffer.End);
             }
 
+            if (reachedByteLimit)
+            {
+                return CloseReason.ByteLimit;
+            }
+
             if (result.IsCanceled)
             {
-                return CloseReason.ServerShutdown;
+                return session.RequestedCloseReason ?? CloseReason.ServerShutdown;
             }
 
             if (result.IsCompleted)
             {
+                session.OnClientFin(timeProvider.GetTimestamp());
                 return CloseReason.ClientClosed;
             }
         }

@@ -2,7 +2,11 @@ using KestrelEcho.Hosting;
 
 namespace KestrelEcho.Echo;
 
-/// <summary>Settings of the TCP echo endpoint, bound from the <c>Echo</c> configuration section.</summary>
+/// <summary>
+/// Settings of the TCP echo endpoint, bound from the <c>Echo</c> configuration section. The limits are read for
+/// each new connection, so a change to appsettings.json applies without a restart; the address and port
+/// are bound once at start.
+/// </summary>
 internal sealed class EchoOptions
 {
     public const string SectionName = "Echo";
@@ -10,4 +14,31 @@ internal sealed class EchoOptions
     public string Address { get; set; } = ListenAddress.Any;
 
     public int Port { get; set; } = 9999;
+
+    /// <summary>Echo connections open at once; more are closed at accept (<c>connection_limit</c>).</summary>
+    public int MaxConnections { get; set; } = 10_000;
+
+    /// <summary>Echo connections open at once from one client address (<c>per_ip_limit</c>); 0 turns it off.</summary>
+    public int MaxConnectionsPerIp { get; set; } = 100;
+
+    /// <summary>
+    /// A connection that receives nothing for this long is closed (<c>idle_timeout</c>); zero turns it off.
+    /// Generous by default: a person typing in telnet pauses.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A connection open this long is closed (<c>lifetime_exceeded</c>); zero (default) turns it off.</summary>
+    public TimeSpan MaxLifetime { get; set; } = TimeSpan.Zero;
+
+    /// <summary>A connection that has sent this many bytes gets them echoed, then FIN (<c>byte_limit</c>); 0 turns it off.</summary>
+    public long MaxBytesPerConnection { get; set; }
+
+    /// <summary>
+    /// On SIGTERM, how long open connections keep being echoed before they are closed (<c>server_shutdown</c>).
+    /// 20 s leaves a Kubernetes default 30 s grace period 10 s of margin; zero closes at once.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How many closed connections <c>GET /connections/recent</c> remembers (read at start).</summary>
+    public int RecentConnections { get; set; } = 1000;
 }

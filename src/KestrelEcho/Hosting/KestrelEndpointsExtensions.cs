@@ -20,10 +20,6 @@ internal static class KestrelEndpointsExtensions
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var services = kestrel.ApplicationServices;
-
-            // Kestrel reads its options before the host runs ValidateOnStart: validate everything here so a
-            // bad configuration is reported whole, not just the first setting that is read.
-            services.GetRequiredService<IStartupValidator>().Validate();
             var endpoints = services.GetRequiredService<ListenEndpoints>();
             var echo = services.GetRequiredService<IOptions<EchoOptions>>().Value;
             var http = services.GetRequiredService<IOptions<HttpEndpointOptions>>().Value;

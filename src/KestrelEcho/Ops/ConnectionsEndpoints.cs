@@ -1,5 +1,6 @@
 using KestrelEcho.Echo;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace KestrelEcho.Ops;
 
@@ -10,47 +11,84 @@ internal static class ConnectionsEndpoints
 
     public static IEndpointRouteBuilder MapConnectionsEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/connections", ListConnections);
+        endpoints.MapGet("/connections", ListLive);
+        endpoints.MapGet("/connections/recent", ListRecent);
+        endpoints.MapGet("/connections/{id}", GetOne);
+        endpoints.MapDelete("/connections/{id}", CloseOne);
         return endpoints;
     }
 
-    private static Results<Ok<ConnectionList>, ProblemHttpResult> ListConnections(
+    private static Results<Ok<ConnectionList>, ProblemHttpResult> ListLive(
         ConnectionRegistry registry,
+        ConnectionViews views,
         TimeProvider timeProvider,
         int? limit)
     {
-        var take = limit ?? DefaultLimit;
-        if (take < 0)
+        if (InvalidLimit(limit) is { } problem)
         {
-            return TypedResults.Problem(
-                detail: $"'limit' must be zero or more; got {take}.",
-                statusCode: StatusCodes.Status400BadRequest);
+            return problem;
         }
 
+        var take = limit ?? DefaultLimit;
         var sessions = registry.Snapshot();
-        var now = timeProvider.GetUtcNow();
-        var nowTimestamp = timeProvider.GetTimestamp();
-        var views = sessions
+        var now = timeProvider.GetTimestamp();
+        var listed = sessions
             .OrderBy(static session => session.StartTimestamp)
             .Take(take)
-            .Select(session => ToView(session, now, nowTimestamp, timeProvider))
+            .Select(session => views.Live(session, now))
             .ToList();
 
-        return TypedResults.Ok(new ConnectionList(sessions.Count, take, views));
+        return TypedResults.Ok(new ConnectionList(sessions.Count, take, listed));
     }
 
-    private static ConnectionView ToView(EchoSession session, DateTimeOffset now, long nowTimestamp, TimeProvider timeProvider)
+    private static Results<Ok<ClosedConnectionList>, ProblemHttpResult> ListRecent(
+        RecentConnections recent,
+        ConnectionViews views,
+        int? limit)
     {
-        var idle = timeProvider.GetElapsedTime(session.LastActivityTimestamp, nowTimestamp);
-        return new ConnectionView(
-            session.Id,
-            session.RemoteEndPoint?.Address.ToString(),
-            session.RemoteEndPoint?.Port,
-            session.LocalEndPoint?.ToString(),
-            session.ConnectedAt,
-            timeProvider.GetElapsedTime(session.StartTimestamp, nowTimestamp).TotalSeconds,
-            session.BytesReceived,
-            session.BytesSent,
-            now - idle);
+        if (InvalidLimit(limit) is { } problem)
+        {
+            return problem;
+        }
+
+        var take = limit ?? DefaultLimit;
+        var sessions = recent.Snapshot();
+        var listed = sessions.Take(take).Select(views.Closed).ToList();
+        return TypedResults.Ok(new ClosedConnectionList(sessions.Count, recent.Capacity, take, listed));
     }
+
+    private static Results<Ok<ConnectionDetailView>, NotFound<ProblemDetails>> GetOne(
+        string id,
+        ConnectionRegistry registry,
+        ConnectionViews views,
+        TimeProvider timeProvider) =>
+        registry.Find(id) is { } session
+            ? TypedResults.Ok(views.Detail(session, timeProvider.GetTimestamp()))
+            : UnknownConnection(id);
+
+    private static Results<Accepted, NotFound<ProblemDetails>> CloseOne(string id, ConnectionRegistry registry)
+    {
+        if (!registry.TryGetLive(id, out var session))
+        {
+            return UnknownConnection(id);
+        }
+
+        // Accepted, not done: the connection closes as soon as its echo loop wakes (its FIN, or an abort if
+        // the client is not reading). GET /connections/{id} then shows it with reason admin_closed.
+        session.RequestClose(CloseReason.AdminClosed);
+        return TypedResults.Accepted($"/connections/{id}");
+    }
+
+    private static ProblemHttpResult? InvalidLimit(int? limit) =>
+        limit < 0
+            ? TypedResults.Problem(detail: $"'limit' must be zero or more; got {limit}.", statusCode: StatusCodes.Status400BadRequest)
+            : null;
+
+    private static NotFound<ProblemDetails> UnknownConnection(string id) =>
+        TypedResults.NotFound(new ProblemDetails
+        {
+            Status = StatusCodes.Status404NotFound,
+            Title = "No such connection",
+            Detail = $"No live or recently closed echo connection has id '{id}'.",
+        });
 }

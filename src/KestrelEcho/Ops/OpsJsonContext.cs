@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
 
 namespace KestrelEcho.Ops;
 
@@ -7,4 +8,7 @@ namespace KestrelEcho.Ops;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = false)]
 [JsonSerializable(typeof(ConnectionList))]
 [JsonSerializable(typeof(HealthReportView))]
+[JsonSerializable(typeof(ClosedConnectionList))]
+[JsonSerializable(typeof(ConnectionDetailView))]
+[JsonSerializable(typeof(ProblemDetails))]
 internal sealed partial class OpsJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using KestrelEcho.Tests.Infrastructure;
 
@@ -53,7 +54,8 @@ public sealed class EchoRoundTripTests(EchoAppFactory app) : EchoAppTest(app)
 
         var clients = Enumerable.Range(0, 200).Select(async client =>
         {
-            using var socket = await App.ConnectEchoAsync(timeout.Token);
+            // Four source addresses, as a load generator would use, to stay under the per-address limit.
+            using var socket = await App.ConnectEchoAsync(timeout.Token, IPAddress.Parse($"127.0.0.{1 + (client % 4)}"));
             var payload = Payload.Random(32 * 1024, seed: client);
             var sending = socket.SendAllAsync(payload, timeout.Token);
             var echoed = await socket.ReceiveExactlyAsync(payload.Length, timeout.Token);

@@ -1,28 +1,44 @@
+using KestrelEcho.Echo;
 using KestrelEcho.Hosting;
-using KestrelEcho.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
 
 namespace KestrelEcho.Tests.Hosting;
 
 /// <summary>
-/// Invalid settings through the test host. A port in use is checked on the real process only
-/// (<see cref="ServiceProcessTests"/>): after a failed bind WebApplicationFactory throws ObjectDisposedException
-/// in place of Kestrel's error.
+/// What each operator-caused start-up failure becomes. The process-level behaviour (one stderr line, exit code)
+/// and the port in use are in <see cref="ServiceProcessTests"/>: under WebApplicationFactory, Program's own
+/// handling hides the host.
 /// </summary>
 public sealed class StartupFailureTests
 {
-    [Theory]
-    [InlineData("Echo:Port", "70000")]
-    [InlineData("Echo:Port", "-1")]
-    [InlineData("Http:Port", "65536")]
-    [InlineData("Echo:Address", "localhost.invalid")]
-    [InlineData("Http:Address", "")]
-    public async Task InvalidSetting_FailsStart_NamingTheSetting(string key, string value)
+    [Fact]
+    public void SeveralInvalidSections_AreReportedTogether()
     {
-        await using var app = new EchoAppFactory().WithSetting(key, value);
+        var failure = new AggregateException(
+            new OptionsValidationException("Echo", typeof(EchoOptions), ["Echo:Port must be between 0 and 65535 (0 picks a free port); got 70000."]),
+            new OptionsValidationException("Http", typeof(object), ["Http:Address must be '*' (every interface) or an IP address; got 'x'."]));
 
-        var failure = Assert.ThrowsAny<Exception>(app.StartServer);
+        Assert.True(StartupFailure.TryDescribe(failure, endpoints: null, out var message));
 
-        Assert.True(StartupFailure.TryDescribe(failure, endpoints: null, out var message), failure.ToString());
-        Assert.Contains(key, message, StringComparison.Ordinal);
+        Assert.Equal(
+            "invalid configuration: Echo:Port must be between 0 and 65535 (0 picks a free port); got 70000. Http:Address must be '*' (every interface) or an IP address; got 'x'.",
+            message);
+    }
+
+    [Fact]
+    public void UnconvertibleValue_NamesTheKey()
+    {
+        var failure = new InvalidOperationException("Failed to convert configuration value 'abc' at 'Echo:Port' to type 'System.Int32'.", new FormatException());
+
+        Assert.True(StartupFailure.TryDescribe(failure, endpoints: null, out var message));
+
+        Assert.Contains("'Echo:Port'", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnythingElse_IsLeftToCrashWithItsStackTrace()
+    {
+        Assert.False(StartupFailure.TryDescribe(new InvalidOperationException("a bug"), endpoints: null, out _));
+        Assert.False(StartupFailure.TryDescribe(new IOException("disk"), endpoints: null, out _));
     }
 }

@@ -21,6 +21,9 @@ public sealed class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifet
         ["Echo:Port"] = "0",
         ["Http:Address"] = "127.0.0.1",
         ["Http:Port"] = "0",
+
+        // Stopping a test app should not wait out the production drain; drain tests set their own.
+        ["Echo:DrainTimeout"] = "00:00:00",
     };
 
     public EchoAppFactory()
@@ -50,11 +53,17 @@ public sealed class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifet
         return ValueTask.CompletedTask;
     }
 
-    public async Task<Socket> ConnectEchoAsync(CancellationToken cancellationToken)
+    /// <summary>Connects to the echo endpoint, from <paramref name="source"/> (any 127.0.0.x) when given.</summary>
+    public async Task<Socket> ConnectEchoAsync(CancellationToken cancellationToken, IPAddress? source = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            if (source is not null)
+            {
+                socket.Bind(new IPEndPoint(source, 0));
+            }
+
             await socket.ConnectAsync(EchoEndPoint, cancellationToken);
             return socket;
         }

@@ -30,7 +30,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Starts the service on loopback with free ports, plus <paramref name="arguments"/>.</summary>
+    /// <summary>
+    /// Starts the service on loopback with free ports and no drain, plus <paramref name="arguments"/> (which win).
+    /// </summary>
     public static ServiceProcess Start(params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
@@ -42,7 +44,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "KestrelEcho.dll"));
-        foreach (var argument in (string[])["--Echo:Address", "127.0.0.1", "--Echo:Port", "0", "--Http:Address", "127.0.0.1", "--Http:Port", "0", .. arguments])
+        foreach (var argument in (string[])["--Echo:Address", "127.0.0.1", "--Echo:Port", "0", "--Http:Address", "127.0.0.1", "--Http:Port", "0", "--Echo:DrainTimeout", "00:00:00", .. arguments])
         {
             start.ArgumentList.Add(argument);
         }

@@ -60,7 +60,7 @@ public sealed class MetricsEndpointTests(EchoAppFactory app) : EchoAppTest(app)
                 return received >= payload.Length && sent >= payload.Length;
             },
             TimeSpan.FromSeconds(10),
-            "the byte counters to take in the payload");
+            () => $"the byte counters to take in the payload (received +{received}, sent +{sent} of {payload.Length})");
 
         Assert.Equal(payload.Length, received);
         Assert.Equal(payload.Length, sent);

@@ -1,0 +1,58 @@
+namespace KestrelEcho.Echo;
+
+/// <summary>
+/// Graceful drain on SIGTERM. The host signals ApplicationStopping first (readiness turns 503, admission
+/// refuses new echo connections), then calls <see cref="StoppingAsync"/> before Kestrel stops: open
+/// connections keep being echoed for up to <see cref="EchoOptions.DrainTimeout"/>, and whatever is still open
+/// then is closed with <see cref="CloseReason.ServerShutdown"/>. HTTP keeps answering throughout.
+/// </summary>
+internal sealed partial class EchoDrain(
+    ConnectionRegistry registry,
+    EchoSettings settings,
+    TimeProvider timeProvider,
+    ILogger<EchoDrain> logger) : IHostedLifecycleService
+{
+    private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(50);
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        var drainTimeout = settings.Current.DrainTimeout;
+        var open = registry.Active;
+        if (open > 0 && drainTimeout > TimeSpan.Zero)
+        {
+            LogDraining(logger, open, drainTimeout.TotalSeconds);
+            var start = timeProvider.GetTimestamp();
+            while (registry.Active > 0 && timeProvider.GetElapsedTime(start) < drainTimeout && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(s_pollInterval, timeProvider, CancellationToken.None);
+            }
+        }
+
+        var remaining = registry.Snapshot();
+        if (remaining.Count > 0)
+        {
+            LogClosingRemaining(logger, remaining.Count);
+        }
+
+        foreach (var session in remaining)
+        {
+            session.RequestClose(CloseReason.ServerShutdown);
+        }
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(1, LogLevel.Information, "Draining {OpenConnections} echo connections for up to {DrainSeconds} s", EventName = "DrainStarted")]
+    private static partial void LogDraining(ILogger logger, int openConnections, double drainSeconds);
+
+    [LoggerMessage(2, LogLevel.Information, "Closing {OpenConnections} echo connections still open after the drain", EventName = "DrainEnded")]
+    private static partial void LogClosingRemaining(ILogger logger, int openConnections);
+}

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Options;
+
+namespace KestrelEcho.Echo;
+
+/// <summary>
+/// The echo limits in force. A change to the configuration (appsettings.json is watched) applies to new
+/// connections, and is logged; an invalid change is logged and ignored, keeping the last good settings, so a
+/// typo in a running service never turns every accept into an exception.
+/// </summary>
+internal sealed partial class EchoSettings : IDisposable
+{
+    private readonly IValidateOptions<EchoOptions> _validator;
+    private readonly ILogger<EchoSettings> _logger;
+    private readonly IDisposable? _subscription;
+    private volatile EchoOptions _current;
+
+    public EchoSettings(IOptionsMonitor<EchoOptions> monitor, IValidateOptions<EchoOptions> validator, ILogger<EchoSettings> logger)
+    {
+        _validator = validator;
+        _logger = logger;
+        _current = monitor.CurrentValue;
+        _subscription = monitor.OnChange(Apply);
+    }
+
+    public EchoOptions Current => _current;
+
+    public void Dispose() => _subscription?.Dispose();
+
+    private void Apply(EchoOptions updated)
+    {
+        var validation = _validator.Validate(Options.DefaultName, updated);
+        if (validation.Failed)
+        {
+            LogChangeRejected(_logger, validation.FailureMessage);
+            return;
+        }
+
+        var previous = _current;
+        _current = updated;
+        foreach (var change in Describe(previous, updated))
+        {
+            LogChanged(_logger, change);
+        }
+    }
+
+    private static IEnumerable<string> Describe(EchoOptions before, EchoOptions after)
+    {
+        static string? Diff<T>(string name, T old, T now) =>
+            EqualityComparer<T>.Default.Equals(old, now) ? null : $"{EchoOptions.SectionName}:{name} {old} -> {now}";
+
+        string?[] changes =
+        [
+            Diff(nameof(EchoOptions.MaxConnections), before.MaxConnections, after.MaxConnections),
+            Diff(nameof(EchoOptions.MaxConnectionsPerIp), before.MaxConnectionsPerIp, after.MaxConnectionsPerIp),
+            Diff(nameof(EchoOptions.IdleTimeout), before.IdleTimeout, after.IdleTimeout),
+            Diff(nameof(EchoOptions.MaxLifetime), before.MaxLifetime, after.MaxLifetime),
+            Diff(nameof(EchoOptions.MaxBytesPerConnection), before.MaxBytesPerConnection, after.MaxBytesPerConnection),
+            Diff(nameof(EchoOptions.DrainTimeout), before.DrainTimeout, after.DrainTimeout),
+            Diff(nameof(EchoOptions.Address), before.Address, after.Address) is { } address ? $"{address} (takes effect at restart)" : null,
+            Diff(nameof(EchoOptions.Port), before.Port, after.Port) is { } port ? $"{port} (takes effect at restart)" : null,
+            Diff(nameof(EchoOptions.RecentConnections), before.RecentConnections, after.RecentConnections) is { } recent ? $"{recent} (takes effect at restart)" : null,
+        ];
+
+        return changes.OfType<string>();
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Setting changed: {Change}", EventName = "SettingChanged")]
+    private static partial void LogChanged(ILogger logger, string change);
+
+    [LoggerMessage(2, LogLevel.Error, "Ignored an invalid settings change, keeping the previous settings: {Failures}", EventName = "SettingChangeRejected")]
+    private static partial void LogChangeRejected(ILogger logger, string failures);
+}

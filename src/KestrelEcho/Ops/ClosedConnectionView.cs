@@ -1,0 +1,14 @@
+namespace KestrelEcho.Ops;
+
+/// <summary>One recently closed echo connection, as <c>GET /connections/recent</c> shows it.</summary>
+internal sealed record ClosedConnectionView(
+    string Id,
+    string? RemoteAddress,
+    int? RemotePort,
+    string? LocalEndPoint,
+    DateTimeOffset ConnectedAt,
+    DateTimeOffset ClosedAt,
+    double DurationSeconds,
+    long BytesReceived,
+    long BytesSent,
+    string CloseReason);

@@ -1,0 +1,16 @@
+namespace KestrelEcho.Ops;
+
+/// <summary>One connection, live or recently closed, with its timeline: <c>GET /connections/{id}</c>.</summary>
+internal sealed record ConnectionDetailView(
+    string Id,
+    string State,
+    string? RemoteAddress,
+    int? RemotePort,
+    string? LocalEndPoint,
+    DateTimeOffset ConnectedAt,
+    double DurationSeconds,
+    long BytesReceived,
+    long BytesSent,
+    DateTimeOffset LastActivityAt,
+    string? CloseReason,
+    IReadOnlyList<TimelineEventView> Timeline);
