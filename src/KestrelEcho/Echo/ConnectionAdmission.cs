@@ -7,7 +7,7 @@ namespace KestrelEcho.Echo;
 /// past the per-address limit. Refused connections are closed at once (never queued) and counted under
 /// their close reason. One lock guards both counts; it is held for a few instructions per accept.
 /// </summary>
-internal sealed class ConnectionAdmission(EchoSettings settings, IHostApplicationLifetime lifetime)
+internal sealed class ConnectionAdmission(EchoSettings settings, DrainState drain)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<IPAddress, int> _perAddress = [];
@@ -16,7 +16,7 @@ internal sealed class ConnectionAdmission(EchoSettings settings, IHostApplicatio
     /// <summary>Returns the refusal, or null when the connection is admitted (then <see cref="Release"/> it).</summary>
     public CloseReason? TryAdmit(IPAddress? address)
     {
-        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        if (drain.IsDraining)
         {
             return CloseReason.ServerShutdown;
         }

@@ -1,14 +1,15 @@
 namespace KestrelEcho.Echo;
 
 /// <summary>
-/// Graceful drain on SIGTERM. The host signals ApplicationStopping first (readiness turns 503, admission
-/// refuses new echo connections), then calls <see cref="StoppingAsync"/> before Kestrel stops: open
+/// Graceful drain on SIGTERM. <see cref="StoppingAsync"/> runs before Kestrel stops: it marks the
+/// <see cref="DrainState"/> (readiness turns 503, admission refuses new echo connections), then open
 /// connections keep being echoed for up to <see cref="EchoOptions.DrainTimeout"/>, and whatever is still open
 /// then is closed with <see cref="CloseReason.ServerShutdown"/>. HTTP keeps answering throughout.
 /// </summary>
 internal sealed partial class EchoDrain(
     ConnectionRegistry registry,
     EchoSettings settings,
+    DrainState drain,
     TimeProvider timeProvider,
     ILogger<EchoDrain> logger) : IHostedLifecycleService
 {
@@ -16,6 +17,7 @@ internal sealed partial class EchoDrain(
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
+        drain.Begin();
         var drainTimeout = settings.Current.DrainTimeout;
         var open = registry.Active;
         if (open > 0 && drainTimeout > TimeSpan.Zero)

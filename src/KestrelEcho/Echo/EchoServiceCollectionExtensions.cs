@@ -28,6 +28,7 @@ internal static class EchoServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<EchoSettings>();
+        services.AddSingleton<DrainState>();
         services.AddSingleton<RecentConnections>();
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<ConnectionAdmission>();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace KestrelEcho.Echo;
 
@@ -9,29 +10,40 @@ namespace KestrelEcho.Echo;
 /// </summary>
 internal sealed partial class EchoSettings : IDisposable
 {
-    private readonly IValidateOptions<EchoOptions> _validator;
+    private readonly IOptionsFactory<EchoOptions> _factory;
     private readonly ILogger<EchoSettings> _logger;
-    private readonly IDisposable? _subscription;
+    private readonly IDisposable _subscription;
     private volatile EchoOptions _current;
 
-    public EchoSettings(IOptionsMonitor<EchoOptions> monitor, IValidateOptions<EchoOptions> validator, ILogger<EchoSettings> logger)
+    // Not IOptionsMonitor: it drops an invalid reload silently (its change callback throws), and the operator
+    // must hear that the edit was refused.
+    public EchoSettings(IOptions<EchoOptions> startup, IOptionsFactory<EchoOptions> factory, IConfiguration configuration, ILogger<EchoSettings> logger)
     {
-        _validator = validator;
+        _factory = factory;
         _logger = logger;
-        _current = monitor.CurrentValue;
-        _subscription = monitor.OnChange(Apply);
+        _current = startup.Value;
+        _subscription = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
     }
 
     public EchoOptions Current => _current;
 
-    public void Dispose() => _subscription?.Dispose();
+    public void Dispose() => _subscription.Dispose();
 
-    private void Apply(EchoOptions updated)
+    private void Reload()
     {
-        var validation = _validator.Validate(Options.DefaultName, updated);
-        if (validation.Failed)
+        EchoOptions updated;
+        try
         {
-            LogChangeRejected(_logger, validation.FailureMessage);
+            updated = _factory.Create(Options.DefaultName);
+        }
+        catch (OptionsValidationException invalid)
+        {
+            LogChangeRejected(_logger, invalid.Message);
+            return;
+        }
+        catch (InvalidOperationException unconvertible) when (unconvertible.InnerException is FormatException or OverflowException)
+        {
+            LogChangeRejected(_logger, unconvertible.Message);
             return;
         }
 

@@ -1,3 +1,4 @@
+using KestrelEcho.Echo;
 using KestrelEcho.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -7,7 +8,7 @@ namespace KestrelEcho.Health;
 /// Ready while the echo endpoint is bound and Kestrel is accepting on it: from the host's start until it
 /// begins to stop. A load balancer should send clients only then.
 /// </summary>
-internal sealed class EchoListenerHealthCheck(ListenEndpoints endpoints, IHostApplicationLifetime lifetime) : IHealthCheck
+internal sealed class EchoListenerHealthCheck(ListenEndpoints endpoints, DrainState drain, IHostApplicationLifetime lifetime) : IHealthCheck
 {
     public const string Name = "echo_listener";
 
@@ -18,9 +19,9 @@ internal sealed class EchoListenerHealthCheck(ListenEndpoints endpoints, IHostAp
 
     private HealthCheckResult Evaluate()
     {
-        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        if (drain.IsDraining)
         {
-            return HealthCheckResult.Unhealthy("The service is stopping; the echo endpoint no longer accepts.");
+            return HealthCheckResult.Unhealthy("The service is stopping: draining echo connections, accepting no new ones.");
         }
 
         var endPoint = endpoints.EchoEndPoint;

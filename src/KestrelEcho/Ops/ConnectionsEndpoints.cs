@@ -1,6 +1,5 @@
 using KestrelEcho.Echo;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace KestrelEcho.Ops;
 
@@ -57,7 +56,7 @@ internal static class ConnectionsEndpoints
         return TypedResults.Ok(new ClosedConnectionList(sessions.Count, recent.Capacity, take, listed));
     }
 
-    private static Results<Ok<ConnectionDetailView>, NotFound<ProblemDetails>> GetOne(
+    private static Results<Ok<ConnectionDetailView>, ProblemHttpResult> GetOne(
         string id,
         ConnectionRegistry registry,
         ConnectionViews views,
@@ -66,7 +65,7 @@ internal static class ConnectionsEndpoints
             ? TypedResults.Ok(views.Detail(session, timeProvider.GetTimestamp()))
             : UnknownConnection(id);
 
-    private static Results<Accepted, NotFound<ProblemDetails>> CloseOne(string id, ConnectionRegistry registry)
+    private static Results<Accepted, ProblemHttpResult> CloseOne(string id, ConnectionRegistry registry)
     {
         if (!registry.TryGetLive(id, out var session))
         {
@@ -84,11 +83,9 @@ internal static class ConnectionsEndpoints
             ? TypedResults.Problem(detail: $"'limit' must be zero or more; got {limit}.", statusCode: StatusCodes.Status400BadRequest)
             : null;
 
-    private static NotFound<ProblemDetails> UnknownConnection(string id) =>
-        TypedResults.NotFound(new ProblemDetails
-        {
-            Status = StatusCodes.Status404NotFound,
-            Title = "No such connection",
-            Detail = $"No live or recently closed echo connection has id '{id}'.",
-        });
+    private static ProblemHttpResult UnknownConnection(string id) =>
+        TypedResults.Problem(
+            title: "No such connection",
+            detail: $"No live or recently closed echo connection has id '{id}'.",
+            statusCode: StatusCodes.Status404NotFound);
 }

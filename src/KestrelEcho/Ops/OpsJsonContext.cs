@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Mvc;
 
 namespace KestrelEcho.Ops;
 
@@ -10,5 +9,4 @@ namespace KestrelEcho.Ops;
 [JsonSerializable(typeof(HealthReportView))]
 [JsonSerializable(typeof(ClosedConnectionList))]
 [JsonSerializable(typeof(ConnectionDetailView))]
-[JsonSerializable(typeof(ProblemDetails))]
 internal sealed partial class OpsJsonContext : JsonSerializerContext;

@@ -70,4 +70,32 @@ public sealed class ServiceProcessTests
         var line = Assert.Single(service.Stderr);
         Assert.Contains("'Http:Port'", line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Sigterm_DuringADrain_EchoesEveryByteSentBeforeIt_ThenExitsZero()
+    {
+        using var timeout = TestTimeout.Start(60);
+        await using var service = ServiceProcess.Start("--Echo:DrainTimeout", "00:00:10");
+        var echo = await service.WaitForEchoEndPointAsync();
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(echo, timeout.Token);
+        await socket.SendAllAsync("Hola mundo"u8.ToArray(), timeout.Token);
+        await socket.ReceiveExactlyAsync(10, timeout.Token);
+
+        // Sent but not yet read back when the signal arrives: it is in flight inside the service and the kernel.
+        var payload = Payload.Random(1024 * 1024, seed: 9);
+        var sending = socket.SendAllAsync(payload, timeout.Token);
+        await service.SendSignalAsync("TERM");
+
+        var echoed = await socket.ReceiveExactlyAsync(payload.Length, timeout.Token);
+        await sending;
+        socket.Shutdown(SocketShutdown.Send);
+        Assert.Empty(await socket.ReceiveToEndAsync(timeout.Token));
+        var exitCode = await service.WaitForExitAsync(s_promptExit);
+
+        Assert.True(payload.AsSpan().SequenceEqual(echoed), "bytes sent before SIGTERM were not all echoed");
+        Assert.Equal(0, exitCode);
+        Assert.Contains(service.Stdout, line => line.Contains("Draining 1 echo connections", StringComparison.Ordinal));
+        Assert.Contains(service.Stdout, line => line.Contains("closed: client_closed", StringComparison.Ordinal));
+    }
 }

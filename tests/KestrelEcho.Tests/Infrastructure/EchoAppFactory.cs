@@ -4,6 +4,7 @@ using KestrelEcho.Echo;
 using KestrelEcho.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -32,11 +33,24 @@ public sealed class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifet
         UseKestrel();
     }
 
+    private string? _jsonSettingsPath;
+
     public CapturedLogs Logs { get; } = new();
 
     public IPEndPoint EchoEndPoint =>
         Services.GetRequiredService<ListenEndpoints>().EchoEndPoint
         ?? throw new InvalidOperationException("The echo endpoint is not bound.");
+
+    /// <summary>
+    /// An HTTP client the factory does not own: it keeps working while the app stops (the factory disposes
+    /// its own clients first), which drain tests need.
+    /// </summary>
+    public HttpClient CreateIndependentClient()
+    {
+        var http = Services.GetRequiredService<ListenEndpoints>().HttpEndPoint
+            ?? throw new InvalidOperationException("The HTTP endpoint is not bound.");
+        return new HttpClient { BaseAddress = new Uri($"http://{http}") };
+    }
 
     internal ConnectionRegistry Registry => Services.GetRequiredService<ConnectionRegistry>();
 
@@ -45,6 +59,26 @@ public sealed class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifet
     {
         _settings[key] = value;
         return this;
+    }
+
+    /// <summary>Also reads (and watches) a JSON settings file, as the service does its appsettings.json.</summary>
+    public EchoAppFactory WithJsonSettings(string path)
+    {
+        _jsonSettingsPath = path;
+        return this;
+    }
+
+    /// <summary>A started app with <paramref name="settings"/> on top of the test defaults.</summary>
+    public static async Task<EchoAppFactory> StartAsync(params (string Key, string Value)[] settings)
+    {
+        var app = new EchoAppFactory();
+        foreach (var (key, value) in settings)
+        {
+            app.WithSetting(key, value);
+        }
+
+        await app.InitializeAsync();
+        return app;
     }
 
     public ValueTask InitializeAsync()
@@ -96,5 +130,10 @@ public sealed class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifet
 
         // Every level reaches the capture, so tests can also assert what Debug lines say (and never say).
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).AddFilter<CapturedLogs>(null, LogLevel.Trace));
+
+        if (_jsonSettingsPath is { } path)
+        {
+            builder.ConfigureAppConfiguration(configuration => configuration.AddJsonFile(path, optional: false, reloadOnChange: true));
+        }
     }
 }

@@ -1,0 +1,49 @@
+using System.Net;
+using System.Net.Sockets;
+using KestrelEcho.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace KestrelEcho.Tests.Echo;
+
+public sealed class DrainTests
+{
+    [Fact]
+    public async Task Stopping_DrainsOpenConnections_WhileReadinessIs503AndNewClientsAreRefused()
+    {
+        using var timeout = TestTimeout.Start(60);
+        await using var app = await EchoAppFactory.StartAsync(("Echo:DrainTimeout", "00:00:05"));
+        using var http = app.CreateIndependentClient();
+        using var leaving = await app.ConnectEchoAsync(timeout.Token);
+        using var staying = await app.ConnectEchoAsync(timeout.Token);
+        await Poll.UntilAsync(() => app.Registry.Active == 2, TimeSpan.FromSeconds(10), "both clients registered");
+
+        // What SIGTERM does: the host's StopAsync.
+        var stopping = app.Services.GetRequiredService<IHost>().StopAsync(timeout.Token);
+
+        await Poll.UntilAsync(
+            async () => (await http.GetAsync("/health/ready", timeout.Token)).StatusCode == HttpStatusCode.ServiceUnavailable,
+            TimeSpan.FromSeconds(5),
+            "readiness to turn 503 when the drain starts");
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live", timeout.Token)).StatusCode);
+
+        using var latecomer = await app.ConnectEchoAsync(timeout.Token);
+        Assert.Empty(await latecomer.ReceiveToEndAsync(timeout.Token));
+        Assert.Equal("server_shutdown", await app.CloseReasonOfAsync(latecomer));
+
+        // Draining connections are still echoed, and one that leaves by itself closes cleanly.
+        var payload = Payload.Random(256 * 1024, seed: 5);
+        var sending = leaving.SendAllAsync(payload, timeout.Token);
+        Assert.Equal(payload, await leaving.ReceiveExactlyAsync(payload.Length, timeout.Token));
+        await sending;
+        leaving.Shutdown(SocketShutdown.Send);
+        Assert.Empty(await leaving.ReceiveToEndAsync(timeout.Token));
+        Assert.Equal("client_closed", await app.CloseReasonOfAsync(leaving));
+        Assert.False(stopping.IsCompleted, "the stop should wait for the remaining client until the drain ends");
+
+        Assert.Empty(await staying.ReceiveToEndAsync(timeout.Token));
+        await stopping.WaitAsync(TimeSpan.FromSeconds(15), timeout.Token);
+        Assert.Contains(app.Logs.WithEvent("ConnectionClosed"), static entry => entry.Message.Contains("closed: server_shutdown", StringComparison.Ordinal));
+        Assert.Contains(app.Logs.WithEvent("DrainEnded"), static entry => entry.Message.Contains("Closing 1 echo connections", StringComparison.Ordinal));
+    }
+}

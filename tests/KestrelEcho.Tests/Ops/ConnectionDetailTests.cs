@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using KestrelEcho.Tests.Infrastructure;
+
+namespace KestrelEcho.Tests.Ops;
+
+public sealed class ConnectionDetailTests(EchoAppFactory app) : EchoAppTest(app)
+{
+    [Fact]
+    public async Task OneConnection_ShowsItsTimeline_LiveThenClosed()
+    {
+        using var timeout = TestTimeout.Start();
+        using var http = App.CreateClient();
+        using var socket = await App.ConnectEchoAsync(timeout.Token);
+        await socket.SendAllAsync("Hola mundo"u8.ToArray(), timeout.Token);
+        await socket.ReceiveExactlyAsync(10, timeout.Token);
+        var id = await LiveIdOfAsync(http, socket, timeout.Token);
+
+        var live = await http.GetFromJsonAsync<JsonElement>($"/connections/{id}", timeout.Token);
+        Assert.Equal("open", live.GetProperty("state").GetString());
+        Assert.Equal(["accepted", "first_byte_received"], Events(live));
+
+        socket.Shutdown(SocketShutdown.Send);
+        Assert.Empty(await socket.ReceiveToEndAsync(timeout.Token));
+        Assert.Equal("client_closed", await App.CloseReasonOfAsync(socket));
+
+        var closed = await http.GetFromJsonAsync<JsonElement>($"/connections/{id}", timeout.Token);
+        Assert.Equal("closed", closed.GetProperty("state").GetString());
+        Assert.Equal("client_closed", closed.GetProperty("closeReason").GetString());
+        Assert.Equal(["accepted", "first_byte_received", "client_half_closed", "server_closing", "closed"], Events(closed));
+        var times = closed.GetProperty("timeline").EnumerateArray().Select(static e => e.GetProperty("at").GetDateTimeOffset()).ToList();
+        Assert.Equal(times.Order(), times);
+        Assert.Equal("client_closed", closed.GetProperty("timeline")[4].GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Recent_ListsClosedConnectionsNewestFirst_WithReasonsAndCounts()
+    {
+        using var timeout = TestTimeout.Start();
+        using var http = App.CreateClient();
+        var ports = new List<int>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var socket = await App.ConnectEchoAsync(timeout.Token);
+            ports.Add(((IPEndPoint)socket.LocalEndPoint!).Port);
+            await socket.SendAllAsync(new byte[i + 1], timeout.Token);
+            await socket.ReceiveExactlyAsync(i + 1, timeout.Token);
+            socket.Shutdown(SocketShutdown.Send);
+            await socket.ReceiveToEndAsync(timeout.Token);
+            await App.CloseReasonOfAsync(socket);
+        }
+
+        var recent = await http.GetFromJsonAsync<JsonElement>("/connections/recent?limit=3", timeout.Token);
+
+        Assert.Equal(1000, recent.GetProperty("capacity").GetInt32());
+        var listed = recent.GetProperty("connections").EnumerateArray().ToList();
+        Assert.Equal(ports.AsEnumerable().Reverse(), listed.Select(static c => c.GetProperty("remotePort").GetInt32()));
+        Assert.Equal([3L, 2L, 1L], listed.Select(static c => c.GetProperty("bytesReceived").GetInt64()));
+        Assert.All(listed, static c => Assert.Equal("client_closed", c.GetProperty("closeReason").GetString()));
+    }
+
+    [Fact]
+    public async Task Delete_ClosesTheClient_AsAdminClosed()
+    {
+        using var timeout = TestTimeout.Start();
+        using var http = App.CreateClient();
+        using var socket = await App.ConnectEchoAsync(timeout.Token);
+        var id = await LiveIdOfAsync(http, socket, timeout.Token);
+
+        using var response = await http.DeleteAsync($"/connections/{id}", timeout.Token);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Empty(await socket.ReceiveToEndAsync(timeout.Token));
+        Assert.Equal("admin_closed", await App.CloseReasonOfAsync(socket));
+    }
+
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("DELETE")]
+    public async Task UnknownId_Is404(string method)
+    {
+        using var http = App.CreateClient();
+
+        using var response = await http.SendAsync(new HttpRequestMessage(new HttpMethod(method), "/connections/NO-SUCH-ID"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static List<string?> Events(JsonElement connection) =>
+        [.. connection.GetProperty("timeline").EnumerateArray().Select(static e => e.GetProperty("event").GetString())];
+
+    private static async Task<string> LiveIdOfAsync(HttpClient http, Socket socket, CancellationToken cancellationToken)
+    {
+        var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+        string? id = null;
+        await Poll.UntilAsync(
+            async () =>
+            {
+                var listed = await http.GetFromJsonAsync<JsonElement>("/connections", cancellationToken);
+                id = listed.GetProperty("connections").EnumerateArray()
+                    .Where(c => c.GetProperty("remotePort").GetInt32() == port)
+                    .Select(static c => c.GetProperty("id").GetString())
+                    .FirstOrDefault();
+                return id is not null;
+            },
+            TimeSpan.FromSeconds(10),
+            "the client in /connections");
+        return id!;
+    }
+}
