@@ -1,3 +1,4 @@
+using KestrelEcho.Admin;
 using KestrelEcho.Echo;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -8,9 +9,10 @@ internal static class ConnectionsEndpoints
     /// <summary>Enough to see a busy server at a glance without a multi-megabyte answer at 18,000 clients.</summary>
     public const int DefaultLimit = 1000;
 
+    /// <summary>Maps <c>/connections</c> through the admin group: it lists client addresses.</summary>
     public static IEndpointRouteBuilder MapConnectionsEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/connections", ListConnections);
+        endpoints.MapAdminGroup().MapGet("", ListConnections);
         return endpoints;
     }
 

@@ -16,6 +16,9 @@ public sealed class StartupFailureTests
     [InlineData("Http:Port", "65536")]
     [InlineData("Echo:Address", "localhost.invalid")]
     [InlineData("Http:Address", "")]
+    [InlineData("Admin:Port", "70000")]
+    [InlineData("Admin:ApiKey", "too-short")]
+    [InlineData("Admin:AllowRemote", "maybe")]
     public async Task InvalidSetting_FailsStart_NamingTheSetting(string key, string value)
     {
         await using var app = new EchoAppFactory().WithSetting(key, value);

@@ -35,6 +35,15 @@ public sealed class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifet
         Services.GetRequiredService<ListenEndpoints>().EchoEndPoint
         ?? throw new InvalidOperationException("The echo endpoint is not bound.");
 
+    public IPEndPoint HttpEndPoint =>
+        Services.GetRequiredService<ListenEndpoints>().HttpEndPoint
+        ?? throw new InvalidOperationException("The HTTP endpoint is not bound.");
+
+    /// <summary>The management endpoint; bound only with the <c>Admin:Port</c> setting.</summary>
+    public IPEndPoint AdminEndPoint =>
+        Services.GetRequiredService<ListenEndpoints>().AdminEndPoint
+        ?? throw new InvalidOperationException("The admin endpoint is not bound: set Admin:Port.");
+
     internal ConnectionRegistry Registry => Services.GetRequiredService<ConnectionRegistry>();
 
     /// <summary>Overrides a setting; call before the server starts.</summary>
@@ -49,6 +58,9 @@ public sealed class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifet
         StartServer();
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>A client for the management endpoint; <see cref="WebApplicationFactory{T}.CreateClient()"/> talks to the HTTP endpoint.</summary>
+    public HttpClient CreateAdminClient() => new() { BaseAddress = new Uri($"http://{AdminEndPoint}") };
 
     public async Task<Socket> ConnectEchoAsync(CancellationToken cancellationToken)
     {
