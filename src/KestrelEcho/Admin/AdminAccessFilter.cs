@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Net.Http.Headers;
 
 namespace KestrelEcho.Admin;
@@ -20,7 +21,7 @@ internal sealed partial class AdminAccessFilter(AdminAccessRule rule, ILogger<Ad
                 return next(context);
 
             case AdminAccess.Unauthorized:
-                LogUnauthorized(logger, http.Request.Path, remoteAddress?.ToString());
+                LogUnauthorized(logger, http.Request.Path, Display(remoteAddress));
                 http.Response.Headers.WWWAuthenticate = BearerChallenge;
                 return Deny(
                     StatusCodes.Status401Unauthorized,
@@ -28,7 +29,7 @@ internal sealed partial class AdminAccessFilter(AdminAccessRule rule, ILogger<Ad
                     $"Send the key set in {AdminOptions.SectionName}:ApiKey as '{HeaderNames.Authorization}: Bearer <key>'.");
 
             default:
-                LogForbidden(logger, http.Request.Path, remoteAddress?.ToString());
+                LogForbidden(logger, http.Request.Path, Display(remoteAddress));
                 return Deny(
                     StatusCodes.Status403Forbidden,
                     "Admin endpoints answer loopback callers only",
@@ -37,6 +38,10 @@ internal sealed partial class AdminAccessFilter(AdminAccessRule rule, ILogger<Ad
                     + $"{AdminOptions.SectionName}:AllowRemote to true if something in front already restricts access.");
         }
     }
+
+    /// <summary>As the echo log and <c>/connections</c> show it: 127.0.0.1, not ::ffff:127.0.0.1.</summary>
+    private static string? Display(IPAddress? address) =>
+        (address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address)?.ToString();
 
     private static ValueTask<object?> Deny(int status, string title, string detail) =>
         ValueTask.FromResult<object?>(TypedResults.Problem(detail: detail, statusCode: status, title: title));
