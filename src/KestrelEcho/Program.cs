@@ -1,3 +1,4 @@
+using KestrelEcho.Admin;
 using KestrelEcho.Echo;
 using KestrelEcho.Health;
 using KestrelEcho.Hosting;
@@ -9,6 +10,7 @@ var builder = WebApplication.CreateSlimBuilder(args);
 builder.Services
     .AddEcho()
     .AddOps()
+    .AddAdmin()
     .AddEchoHealthChecks()
     .AddEchoTelemetry();
 builder.ConfigureListenEndpoints();
@@ -22,6 +24,7 @@ try
 {
     var app = builder.Build();
     endpoints = app.Services.GetRequiredService<ListenEndpoints>();
+    app.UseAdminPort();
     app.MapOpsEndpoints();
     await app.RunAsync();
     return 0;

@@ -11,6 +11,11 @@ internal sealed partial class EndpointAnnouncer(ListenEndpoints endpoints, ILogg
     {
         LogEchoListening(logger, $"tcp://{endpoints.EchoEndPoint}");
         LogHttpListening(logger, $"http://{endpoints.HttpEndPoint}");
+        if (endpoints.AdminEndPoint is { } admin)
+        {
+            LogAdminListening(logger, $"http://{admin}");
+        }
+
         LogStarted(logger);
         return Task.CompletedTask;
     }
@@ -40,4 +45,7 @@ internal sealed partial class EndpointAnnouncer(ListenEndpoints endpoints, ILogg
 
     [LoggerMessage(4, LogLevel.Information, "Stopping: closing echo connections", EventName = "Stopping")]
     private static partial void LogStopping(ILogger logger);
+
+    [LoggerMessage(5, LogLevel.Information, "Admin endpoint listening on {Address}", EventName = "AdminListening")]
+    private static partial void LogAdminListening(ILogger logger, string address);
 }

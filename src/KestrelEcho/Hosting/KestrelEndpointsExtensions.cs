@@ -1,4 +1,5 @@
 using System.Net;
+using KestrelEcho.Admin;
 using KestrelEcho.Echo;
 using KestrelEcho.Ops;
 using Microsoft.AspNetCore.Connections;
@@ -10,8 +11,9 @@ namespace KestrelEcho.Hosting;
 internal static class KestrelEndpointsExtensions
 {
     /// <summary>
-    /// Binds the echo endpoint, then the HTTP endpoint. Both are explicit: one explicit listener makes Kestrel
-    /// ignore ASPNETCORE_URLS. HTTP comes last because WebApplicationFactory's client uses the last address.
+    /// Binds the echo endpoint, the management endpoint when <c>Admin:Port</c> is set, then the HTTP endpoint.
+    /// All are explicit: one explicit listener makes Kestrel ignore ASPNETCORE_URLS. HTTP comes last because
+    /// WebApplicationFactory's client uses the last address.
     /// </summary>
     public static WebApplicationBuilder ConfigureListenEndpoints(this WebApplicationBuilder builder)
     {
@@ -23,12 +25,26 @@ internal static class KestrelEndpointsExtensions
             var endpoints = services.GetRequiredService<ListenEndpoints>();
             var echo = services.GetRequiredService<IOptions<EchoOptions>>().Value;
             var http = services.GetRequiredService<IOptions<HttpEndpointOptions>>().Value;
+            var admin = services.GetRequiredService<IOptions<AdminOptions>>().Value;
 
             kestrel.Listen(echo.Address, echo.Port, listen =>
             {
                 listen.UseConnectionHandler<EchoConnectionHandler>();
                 endpoints.Echo = listen;
             });
+
+            if (admin.Port is int adminPort)
+            {
+                kestrel.Listen(admin.Address, adminPort, listen =>
+                {
+                    listen.Use(static next => connection =>
+                    {
+                        connection.Features.Set(AdminConnectionFeature.Instance);
+                        return next(connection);
+                    });
+                    endpoints.Admin = listen;
+                });
+            }
 
             kestrel.Listen(http.Address, http.Port, listen => endpoints.Http = listen);
         });

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace KestrelEcho.Hosting;
 
 /// <summary>
-/// The two endpoints Kestrel listens on. Kestrel reports every address as <c>http://</c>, so its address
+/// The endpoints Kestrel listens on: echo, HTTP and, with <c>Admin:Port</c> set, the management port. Kestrel reports every address as <c>http://</c>, so its address
 /// list cannot tell the echo port from the HTTP port; the <see cref="ListenOptions"/> can, and after the
 /// server starts each holds the port it actually bound (which matters for port 0).
 /// </summary>
@@ -14,7 +14,12 @@ internal sealed class ListenEndpoints
 
     public ListenOptions? Http { get; set; }
 
+    /// <summary>Null unless <c>Admin:Port</c> is set.</summary>
+    public ListenOptions? Admin { get; set; }
+
     public IPEndPoint? EchoEndPoint => Echo?.IPEndPoint;
 
     public IPEndPoint? HttpEndPoint => Http?.IPEndPoint;
+
+    public IPEndPoint? AdminEndPoint => Admin?.IPEndPoint;
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
+using KestrelEcho.Admin;
 using KestrelEcho.Echo;
 using KestrelEcho.Ops;
 using Microsoft.AspNetCore.Connections;
@@ -40,6 +41,7 @@ internal static class StartupFailure
         [
             ($"{EchoOptions.SectionName}:Port", endpoints?.EchoEndPoint),
             ($"{HttpEndpointOptions.SectionName}:Port", endpoints?.HttpEndPoint),
+            ($"{AdminOptions.SectionName}:Port", endpoints?.AdminEndPoint),
         ];
 
         foreach (var (setting, endPoint) in candidates)

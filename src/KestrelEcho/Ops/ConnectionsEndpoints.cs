@@ -1,3 +1,4 @@
+using KestrelEcho.Admin;
 using KestrelEcho.Echo;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -8,12 +9,14 @@ internal static class ConnectionsEndpoints
     /// <summary>Enough to see a busy server at a glance without a multi-megabyte answer at 18,000 clients.</summary>
     public const int DefaultLimit = 1000;
 
+    /// <summary>Maps <c>/connections</c> through the admin group: it lists client addresses.</summary>
     public static IEndpointRouteBuilder MapConnectionsEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/connections", ListLive);
-        endpoints.MapGet("/connections/recent", ListRecent);
-        endpoints.MapGet("/connections/{id}", GetOne);
-        endpoints.MapDelete("/connections/{id}", CloseOne);
+        var connections = endpoints.MapAdminGroup();
+        connections.MapGet("", ListLive);
+        connections.MapGet("/recent", ListRecent);
+        connections.MapGet("/{id}", GetOne);
+        connections.MapDelete("/{id}", CloseOne);
         return endpoints;
     }
 

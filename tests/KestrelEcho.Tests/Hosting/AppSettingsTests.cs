@@ -1,3 +1,4 @@
+using KestrelEcho.Admin;
 using KestrelEcho.Echo;
 using KestrelEcho.Ops;
 using Microsoft.Extensions.Configuration;
@@ -16,9 +17,11 @@ public sealed class AppSettingsTests
     {
         var echo = s_shipped.GetSection(EchoOptions.SectionName).Get<EchoOptions>()!;
         var http = s_shipped.GetSection(HttpEndpointOptions.SectionName).Get<HttpEndpointOptions>()!;
+        var admin = s_shipped.GetSection(AdminOptions.SectionName).Get<AdminOptions>()!;
 
         Assert.True(new EchoOptionsValidator().Validate(null, echo).Succeeded);
         Assert.True(new HttpEndpointOptionsValidator().Validate(null, http).Succeeded);
+        Assert.True(new AdminOptionsValidator().Validate(null, admin).Succeeded);
     }
 
     [Fact]
@@ -28,6 +31,10 @@ public sealed class AppSettingsTests
         Assert.Equal(new EchoOptions().Address, s_shipped["Echo:Address"]);
         Assert.Equal(new HttpEndpointOptions().Port, s_shipped.GetValue<int>("Http:Port"));
         Assert.Equal(new HttpEndpointOptions().Address, s_shipped["Http:Address"]);
+        Assert.Equal(new AdminOptions().ApiKey, s_shipped["Admin:ApiKey"]);
+        Assert.Equal(new AdminOptions().AllowRemote, s_shipped.GetValue<bool>("Admin:AllowRemote"));
+        Assert.Equal(new AdminOptions().Port, s_shipped.GetValue<int?>("Admin:Port"));
+        Assert.Equal(new AdminOptions().Address, s_shipped["Admin:Address"]);
         Assert.Equal(9999, new EchoOptions().Port);
         Assert.Equal(8080, new HttpEndpointOptions().Port);
     }

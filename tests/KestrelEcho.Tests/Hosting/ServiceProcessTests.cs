@@ -31,19 +31,22 @@ public sealed class ServiceProcessTests
         Assert.DoesNotContain(output, line => line.Contains(" warn: ", StringComparison.Ordinal) || line.Contains(" fail: ", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task EchoPortInUse_ExitsNonZero_WithOneLineNamingThePortAndSetting()
+    [Theory]
+    [InlineData("Echo:Port")]
+    [InlineData("Http:Port")]
+    [InlineData("Admin:Port")]
+    public async Task PortInUse_ExitsNonZero_WithOneLineNamingThePortAndSetting(string setting)
     {
         using var holder = new TcpListener(System.Net.IPAddress.Loopback, 0);
         holder.Start();
         var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
 
-        await using var service = ServiceProcess.Start("--Echo:Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await using var service = ServiceProcess.Start($"--{setting}", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var exitCode = await service.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
         Assert.NotEqual(0, exitCode);
         var line = Assert.Single(service.Stderr);
-        Assert.Contains($"port {port} is already in use (Echo:Port)", line, StringComparison.Ordinal);
+        Assert.Contains($"port {port} is already in use ({setting})", line, StringComparison.Ordinal);
         Assert.DoesNotContain(service.Stdout, l => l.Contains("Exception", StringComparison.Ordinal));
     }
 

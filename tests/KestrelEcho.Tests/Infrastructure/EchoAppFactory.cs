@@ -41,16 +41,20 @@ public sealed class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifet
         Services.GetRequiredService<ListenEndpoints>().EchoEndPoint
         ?? throw new InvalidOperationException("The echo endpoint is not bound.");
 
+    public IPEndPoint HttpEndPoint =>
+        Services.GetRequiredService<ListenEndpoints>().HttpEndPoint
+        ?? throw new InvalidOperationException("The HTTP endpoint is not bound.");
+
+    /// <summary>The management endpoint; bound only with the <c>Admin:Port</c> setting.</summary>
+    public IPEndPoint AdminEndPoint =>
+        Services.GetRequiredService<ListenEndpoints>().AdminEndPoint
+        ?? throw new InvalidOperationException("The admin endpoint is not bound: set Admin:Port.");
+
     /// <summary>
     /// An HTTP client the factory does not own: it keeps working while the app stops (the factory disposes
     /// its own clients first), which drain tests need.
     /// </summary>
-    public HttpClient CreateIndependentClient()
-    {
-        var http = Services.GetRequiredService<ListenEndpoints>().HttpEndPoint
-            ?? throw new InvalidOperationException("The HTTP endpoint is not bound.");
-        return new HttpClient { BaseAddress = new Uri($"http://{http}") };
-    }
+    public HttpClient CreateIndependentClient() => new() { BaseAddress = new Uri($"http://{HttpEndPoint}") };
 
     internal ConnectionRegistry Registry => Services.GetRequiredService<ConnectionRegistry>();
 
@@ -86,6 +90,9 @@ public sealed class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifet
         StartServer();
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>A client for the management endpoint; <see cref="WebApplicationFactory{T}.CreateClient()"/> talks to the HTTP endpoint.</summary>
+    public HttpClient CreateAdminClient() => new() { BaseAddress = new Uri($"http://{AdminEndPoint}") };
 
     /// <summary>Connects to the echo endpoint, from <paramref name="source"/> (any 127.0.0.x) when given.</summary>
     public async Task<Socket> ConnectEchoAsync(CancellationToken cancellationToken, IPAddress? source = null)
