@@ -10,6 +10,11 @@ internal sealed partial class EndpointAnnouncer(ListenEndpoints endpoints, ILogg
     public Task StartedAsync(CancellationToken cancellationToken)
     {
         LogEchoListening(logger, $"tcp://{endpoints.EchoEndPoint}");
+        if (endpoints.EchoTlsEndPoint is { } echoTls)
+        {
+            LogEchoTlsListening(logger, $"tls://{echoTls}");
+        }
+
         LogHttpListening(logger, $"http://{endpoints.HttpEndPoint}");
         LogStarted(logger);
         return Task.CompletedTask;
@@ -40,4 +45,7 @@ internal sealed partial class EndpointAnnouncer(ListenEndpoints endpoints, ILogg
 
     [LoggerMessage(4, LogLevel.Information, "Stopping: closing echo connections", EventName = "Stopping")]
     private static partial void LogStopping(ILogger logger);
+
+    [LoggerMessage(5, LogLevel.Information, "TLS echo endpoint listening on {Address}", EventName = "EchoTlsListening")]
+    private static partial void LogEchoTlsListening(ILogger logger, string address);
 }

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace KestrelEcho.Hosting;
 
 /// <summary>
-/// The two endpoints Kestrel listens on. Kestrel reports every address as <c>http://</c>, so its address
+/// The endpoints Kestrel listens on (the TLS echo endpoint only when enabled). Kestrel reports every address as <c>http://</c>, so its address
 /// list cannot tell the echo port from the HTTP port; the <see cref="ListenOptions"/> can, and after the
 /// server starts each holds the port it actually bound (which matters for port 0).
 /// </summary>
@@ -12,9 +12,13 @@ internal sealed class ListenEndpoints
 {
     public ListenOptions? Echo { get; set; }
 
+    public ListenOptions? EchoTls { get; set; }
+
     public ListenOptions? Http { get; set; }
 
     public IPEndPoint? EchoEndPoint => Echo?.IPEndPoint;
+
+    public IPEndPoint? EchoTlsEndPoint => EchoTls?.IPEndPoint;
 
     public IPEndPoint? HttpEndPoint => Http?.IPEndPoint;
 }
