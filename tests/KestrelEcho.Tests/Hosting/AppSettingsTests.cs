@@ -1,5 +1,6 @@
 using KestrelEcho.Echo;
 using KestrelEcho.Ops;
+using KestrelEcho.Tls;
 using Microsoft.Extensions.Configuration;
 
 namespace KestrelEcho.Tests.Hosting;
@@ -15,9 +16,11 @@ public sealed class AppSettingsTests
     public void ShippedSettings_AreValid()
     {
         var echo = s_shipped.GetSection(EchoOptions.SectionName).Get<EchoOptions>()!;
+        var echoTls = s_shipped.GetSection(EchoTlsOptions.SectionName).Get<EchoTlsOptions>()!;
         var http = s_shipped.GetSection(HttpEndpointOptions.SectionName).Get<HttpEndpointOptions>()!;
 
         Assert.True(new EchoOptionsValidator().Validate(null, echo).Succeeded);
+        Assert.True(new EchoTlsOptionsValidator().Validate(null, echoTls).Succeeded);
         Assert.True(new HttpEndpointOptionsValidator().Validate(null, http).Succeeded);
     }
 
@@ -26,9 +29,17 @@ public sealed class AppSettingsTests
     {
         Assert.Equal(new EchoOptions().Port, s_shipped.GetValue<int>("Echo:Port"));
         Assert.Equal(new EchoOptions().Address, s_shipped["Echo:Address"]);
+        Assert.Equal(new EchoTlsOptions().Enabled, s_shipped.GetValue<bool>("EchoTls:Enabled"));
+        Assert.Equal(new EchoTlsOptions().Port, s_shipped.GetValue<int>("EchoTls:Port"));
+        Assert.Equal(new EchoTlsOptions().Address, s_shipped["EchoTls:Address"]);
+        Assert.Equal(string.Empty, s_shipped["EchoTls:CertificatePath"]);
+        Assert.Equal(string.Empty, s_shipped["EchoTls:KeyPath"]);
+        Assert.Equal(string.Empty, s_shipped["EchoTls:CertificatePassword"]);
         Assert.Equal(new HttpEndpointOptions().Port, s_shipped.GetValue<int>("Http:Port"));
         Assert.Equal(new HttpEndpointOptions().Address, s_shipped["Http:Address"]);
         Assert.Equal(9999, new EchoOptions().Port);
+        Assert.False(new EchoTlsOptions().Enabled);
+        Assert.Equal(9443, new EchoTlsOptions().Port);
         Assert.Equal(8080, new HttpEndpointOptions().Port);
     }
 }
