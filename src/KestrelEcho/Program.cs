@@ -4,11 +4,13 @@ using KestrelEcho.Health;
 using KestrelEcho.Hosting;
 using KestrelEcho.Ops;
 using KestrelEcho.Telemetry;
+using KestrelEcho.Tls;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 
 builder.Services
     .AddEcho()
+    .AddEchoTls()
     .AddOps()
     .AddAdmin()
     .AddEchoHealthChecks()

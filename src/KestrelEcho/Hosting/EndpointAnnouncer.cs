@@ -10,6 +10,11 @@ internal sealed partial class EndpointAnnouncer(ListenEndpoints endpoints, ILogg
     public Task StartedAsync(CancellationToken cancellationToken)
     {
         LogEchoListening(logger, $"tcp://{endpoints.EchoEndPoint}");
+        if (endpoints.EchoTlsEndPoint is { } echoTls)
+        {
+            LogEchoTlsListening(logger, $"tls://{echoTls}");
+        }
+
         LogHttpListening(logger, $"http://{endpoints.HttpEndPoint}");
         if (endpoints.AdminEndPoint is { } admin)
         {
@@ -48,4 +53,7 @@ internal sealed partial class EndpointAnnouncer(ListenEndpoints endpoints, ILogg
 
     [LoggerMessage(5, LogLevel.Information, "Admin endpoint listening on {Address}", EventName = "AdminListening")]
     private static partial void LogAdminListening(ILogger logger, string address);
+
+    [LoggerMessage(6, LogLevel.Information, "TLS echo endpoint listening on {Address}", EventName = "EchoTlsListening")]
+    private static partial void LogEchoTlsListening(ILogger logger, string address);
 }

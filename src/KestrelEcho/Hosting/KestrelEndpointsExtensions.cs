@@ -2,6 +2,7 @@ using System.Net;
 using KestrelEcho.Admin;
 using KestrelEcho.Echo;
 using KestrelEcho.Ops;
+using KestrelEcho.Tls;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -11,9 +12,9 @@ namespace KestrelEcho.Hosting;
 internal static class KestrelEndpointsExtensions
 {
     /// <summary>
-    /// Binds the echo endpoint, the management endpoint when <c>Admin:Port</c> is set, then the HTTP endpoint.
-    /// All are explicit: one explicit listener makes Kestrel ignore ASPNETCORE_URLS. HTTP comes last because
-    /// WebApplicationFactory's client uses the last address.
+    /// Binds the echo endpoint, the TLS echo endpoint when enabled, the management endpoint when
+    /// <c>Admin:Port</c> is set, then the HTTP endpoint. All are explicit: one explicit listener makes Kestrel
+    /// ignore ASPNETCORE_URLS. HTTP comes last because WebApplicationFactory's client uses the last address.
     /// </summary>
     public static WebApplicationBuilder ConfigureListenEndpoints(this WebApplicationBuilder builder)
     {
@@ -24,6 +25,7 @@ internal static class KestrelEndpointsExtensions
             var services = kestrel.ApplicationServices;
             var endpoints = services.GetRequiredService<ListenEndpoints>();
             var echo = services.GetRequiredService<IOptions<EchoOptions>>().Value;
+            var echoTls = services.GetRequiredService<IOptions<EchoTlsOptions>>().Value;
             var http = services.GetRequiredService<IOptions<HttpEndpointOptions>>().Value;
             var admin = services.GetRequiredService<IOptions<AdminOptions>>().Value;
 
@@ -32,6 +34,19 @@ internal static class KestrelEndpointsExtensions
                 listen.UseConnectionHandler<EchoConnectionHandler>();
                 endpoints.Echo = listen;
             });
+
+            if (echoTls.Enabled)
+            {
+                var certificate = EchoTlsCertificate.Load(echoTls);
+                kestrel.Listen(echoTls.Address, echoTls.Port, listen =>
+                {
+                    // Raw echo, not HTTP: offering h2 or http/1.1 through ALPN would mislead clients.
+                    listen.Protocols = HttpProtocols.None;
+                    listen.UseHttps(certificate);
+                    listen.UseConnectionHandler<EchoConnectionHandler>();
+                    endpoints.EchoTls = listen;
+                });
+            }
 
             if (admin.Port is int adminPort)
             {

@@ -4,13 +4,16 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace KestrelEcho.Hosting;
 
 /// <summary>
-/// The endpoints Kestrel listens on: echo, HTTP and, with <c>Admin:Port</c> set, the management port. Kestrel reports every address as <c>http://</c>, so its address
-/// list cannot tell the echo port from the HTTP port; the <see cref="ListenOptions"/> can, and after the
-/// server starts each holds the port it actually bound (which matters for port 0).
+/// The endpoints Kestrel listens on: echo, HTTP and, when configured, the TLS echo and management endpoints.
+/// Kestrel reports every address as <c>http://</c>, so its address list cannot tell the echo port from the
+/// HTTP port; the <see cref="ListenOptions"/> can, and after the server starts each holds the port it
+/// actually bound (which matters for port 0).
 /// </summary>
 internal sealed class ListenEndpoints
 {
     public ListenOptions? Echo { get; set; }
+
+    public ListenOptions? EchoTls { get; set; }
 
     public ListenOptions? Http { get; set; }
 
@@ -18,6 +21,8 @@ internal sealed class ListenEndpoints
     public ListenOptions? Admin { get; set; }
 
     public IPEndPoint? EchoEndPoint => Echo?.IPEndPoint;
+
+    public IPEndPoint? EchoTlsEndPoint => EchoTls?.IPEndPoint;
 
     public IPEndPoint? HttpEndPoint => Http?.IPEndPoint;
 

@@ -3,14 +3,15 @@ using System.Net;
 using KestrelEcho.Admin;
 using KestrelEcho.Echo;
 using KestrelEcho.Ops;
+using KestrelEcho.Tls;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 
 namespace KestrelEcho.Hosting;
 
 /// <summary>
-/// Turns the start-up failures an operator causes (a bad setting, a port in use) into one line that names
-/// the setting. Anything else is a bug and keeps its stack trace.
+/// Turns the start-up failures an operator causes (a bad setting, an unusable certificate, a port in use) into
+/// one line that names the setting. Anything else is a bug and keeps its stack trace.
 /// </summary>
 internal static class StartupFailure
 {
@@ -26,6 +27,7 @@ internal static class StartupFailure
             InvalidOperationException { InnerException: FormatException or OverflowException } conversion =>
                 $"invalid configuration: {conversion.Message}",
 
+            TlsCertificateException unusable => $"unusable TLS certificate: {unusable.Message}",
             IOException { InnerException: AddressInUseException } inUse => DescribeAddressInUse(inUse, endpoints),
             _ => null,
         };
@@ -40,6 +42,7 @@ internal static class StartupFailure
         (string Setting, IPEndPoint? EndPoint)[] candidates =
         [
             ($"{EchoOptions.SectionName}:Port", endpoints?.EchoEndPoint),
+            (EchoTlsSettings.Port, endpoints?.EchoTlsEndPoint),
             ($"{HttpEndpointOptions.SectionName}:Port", endpoints?.HttpEndPoint),
             ($"{AdminOptions.SectionName}:Port", endpoints?.AdminEndPoint),
         ];

@@ -1,6 +1,7 @@
 using KestrelEcho.Admin;
 using KestrelEcho.Echo;
 using KestrelEcho.Ops;
+using KestrelEcho.Tls;
 using Microsoft.Extensions.Configuration;
 
 namespace KestrelEcho.Tests.Hosting;
@@ -16,10 +17,12 @@ public sealed class AppSettingsTests
     public void ShippedSettings_AreValid()
     {
         var echo = s_shipped.GetSection(EchoOptions.SectionName).Get<EchoOptions>()!;
+        var echoTls = s_shipped.GetSection(EchoTlsOptions.SectionName).Get<EchoTlsOptions>()!;
         var http = s_shipped.GetSection(HttpEndpointOptions.SectionName).Get<HttpEndpointOptions>()!;
         var admin = s_shipped.GetSection(AdminOptions.SectionName).Get<AdminOptions>()!;
 
         Assert.True(new EchoOptionsValidator().Validate(null, echo).Succeeded);
+        Assert.True(new EchoTlsOptionsValidator().Validate(null, echoTls).Succeeded);
         Assert.True(new HttpEndpointOptionsValidator().Validate(null, http).Succeeded);
         Assert.True(new AdminOptionsValidator().Validate(null, admin).Succeeded);
     }
@@ -29,6 +32,12 @@ public sealed class AppSettingsTests
     {
         Assert.Equal(new EchoOptions().Port, s_shipped.GetValue<int>("Echo:Port"));
         Assert.Equal(new EchoOptions().Address, s_shipped["Echo:Address"]);
+        Assert.Equal(new EchoTlsOptions().Enabled, s_shipped.GetValue<bool>("EchoTls:Enabled"));
+        Assert.Equal(new EchoTlsOptions().Port, s_shipped.GetValue<int>("EchoTls:Port"));
+        Assert.Equal(new EchoTlsOptions().Address, s_shipped["EchoTls:Address"]);
+        Assert.Equal(string.Empty, s_shipped["EchoTls:CertificatePath"]);
+        Assert.Equal(string.Empty, s_shipped["EchoTls:KeyPath"]);
+        Assert.Equal(string.Empty, s_shipped["EchoTls:CertificatePassword"]);
         Assert.Equal(new HttpEndpointOptions().Port, s_shipped.GetValue<int>("Http:Port"));
         Assert.Equal(new HttpEndpointOptions().Address, s_shipped["Http:Address"]);
         Assert.Equal(new AdminOptions().ApiKey, s_shipped["Admin:ApiKey"]);
@@ -36,6 +45,8 @@ public sealed class AppSettingsTests
         Assert.Equal(new AdminOptions().Port, s_shipped.GetValue<int?>("Admin:Port"));
         Assert.Equal(new AdminOptions().Address, s_shipped["Admin:Address"]);
         Assert.Equal(9999, new EchoOptions().Port);
+        Assert.False(new EchoTlsOptions().Enabled);
+        Assert.Equal(9443, new EchoTlsOptions().Port);
         Assert.Equal(8080, new HttpEndpointOptions().Port);
     }
 }

@@ -1,5 +1,8 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using KestrelEcho.Echo;
 using KestrelEcho.Hosting;
 using Microsoft.AspNetCore.Hosting;
@@ -11,7 +14,7 @@ using Microsoft.Extensions.Logging;
 namespace KestrelEcho.Tests.Infrastructure;
 
 /// <summary>
-/// The real app on real Kestrel sockets, both endpoints on loopback ports chosen at run time. One instance per
+/// The real app on real Kestrel sockets, every endpoint on loopback ports chosen at run time. One instance per
 /// test class; <see cref="AssertNoLeaksAsync"/> runs after every test.
 /// </summary>
 public sealed class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
@@ -56,6 +59,10 @@ public sealed class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifet
     /// </summary>
     public HttpClient CreateIndependentClient() => new() { BaseAddress = new Uri($"http://{HttpEndPoint}") };
 
+    public IPEndPoint EchoTlsEndPoint =>
+        Services.GetRequiredService<ListenEndpoints>().EchoTlsEndPoint
+        ?? throw new InvalidOperationException("The TLS echo endpoint is not bound; enable it with WithTls.");
+
     internal ConnectionRegistry Registry => Services.GetRequiredService<ConnectionRegistry>();
 
     /// <summary>Overrides a setting; call before the server starts.</summary>
@@ -85,6 +92,18 @@ public sealed class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifet
         return app;
     }
 
+
+    /// <summary>Enables the TLS echo endpoint with <paramref name="certificate"/>; call before the server starts.</summary>
+    public EchoAppFactory WithTls(TestCertificate certificate, CertificateFormat format)
+    {
+        foreach (var (key, value) in certificate.Settings(format))
+        {
+            WithSetting(key, value);
+        }
+
+        return this;
+    }
+
     public ValueTask InitializeAsync()
     {
         StartServer();
@@ -111,6 +130,48 @@ public sealed class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifet
         catch
         {
             socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Connects to the TLS echo endpoint and completes the handshake, accepting the server only if it presents
+    /// exactly <paramref name="expected"/> (compared by SHA-256 thumbprint; a self-signed certificate has no chain
+    /// to check). It offers h2 and http/1.1 as any HTTPS client would, so tests see what the endpoint agrees to.
+    /// </summary>
+    public async Task<SslStream> ConnectEchoTlsAsync(X509Certificate2 expected, CancellationToken cancellationToken)
+    {
+        var expectedThumbprint = expected.GetCertHashString(HashAlgorithmName.SHA256);
+        var client = new TcpClient(AddressFamily.InterNetwork) { NoDelay = true };
+        try
+        {
+            await client.ConnectAsync(EchoTlsEndPoint, cancellationToken);
+
+            // The stream owns the socket: disposing the SslStream closes the connection.
+            var tls = new SslStream(
+                client.GetStream(),
+                leaveInnerStreamOpen: false,
+                (_, presented, _, _) => presented?.GetCertHashString(HashAlgorithmName.SHA256) == expectedThumbprint);
+            try
+            {
+                await tls.AuthenticateAsClientAsync(
+                    new SslClientAuthenticationOptions
+                    {
+                        TargetHost = "localhost",
+                        ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
+                    },
+                    cancellationToken);
+                return tls;
+            }
+            catch
+            {
+                await tls.DisposeAsync();
+                throw;
+            }
+        }
+        catch
+        {
+            client.Dispose();
             throw;
         }
     }
