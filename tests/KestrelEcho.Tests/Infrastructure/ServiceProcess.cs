@@ -30,6 +30,14 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>The service's resident memory now, from /proc (Linux).</summary>
+    public long ResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(static l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        var kilobytes = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        return kilobytes * 1024;
+    }
+
     /// <summary>
     /// Starts the service on loopback with free ports and no drain, plus <paramref name="arguments"/> (which win).
     /// </summary>
