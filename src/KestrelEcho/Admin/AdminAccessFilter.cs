@@ -14,6 +14,9 @@ internal sealed partial class AdminAccessFilter(AdminAccessRule rule, ILogger<Ad
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
+
+        // Client addresses are personal data: no proxy or browser cache may keep these answers, refusals included.
+        http.Response.Headers.CacheControl = "no-store";
         var remoteAddress = http.Connection.RemoteIpAddress;
         switch (rule.Decide(remoteAddress, http.Request.Headers.Authorization))
         {

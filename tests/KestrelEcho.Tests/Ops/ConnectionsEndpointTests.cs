@@ -96,6 +96,7 @@ public sealed class ConnectionsEndpointTests(EchoAppFactory app) : EchoAppTest(a
         using var response = await http.GetAsync(path, cancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(response.Headers.CacheControl?.NoStore, "client addresses must not be cached");
         return await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
     }
 }
