@@ -48,7 +48,7 @@ internal sealed partial class EndpointAnnouncer(ListenEndpoints endpoints, ILogg
     [LoggerMessage(3, LogLevel.Information, "Started; press Ctrl+C to stop", EventName = "Started")]
     private static partial void LogStarted(ILogger logger);
 
-    [LoggerMessage(4, LogLevel.Information, "Stopping: closing echo connections", EventName = "Stopping")]
+    [LoggerMessage(4, LogLevel.Information, "Stopping", EventName = "Stopping")]
     private static partial void LogStopping(ILogger logger);
 
     [LoggerMessage(5, LogLevel.Information, "Admin endpoint listening on {Address}", EventName = "AdminListening")]

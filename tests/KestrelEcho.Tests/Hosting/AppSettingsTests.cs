@@ -27,6 +27,29 @@ public sealed class AppSettingsTests
         Assert.True(new AdminOptionsValidator().Validate(null, admin).Succeeded);
     }
 
+    [Theory]
+    [InlineData(typeof(EchoOptions), EchoOptions.SectionName)]
+    [InlineData(typeof(EchoTlsOptions), EchoTlsOptions.SectionName)]
+    [InlineData(typeof(HttpEndpointOptions), HttpEndpointOptions.SectionName)]
+    [InlineData(typeof(AdminOptions), AdminOptions.SectionName)]
+    public void EverySetting_IsInTheShippedFile_WithItsDefault(Type optionsType, string section)
+    {
+        var shippedKeys = s_shipped.GetSection(section).GetChildren().Select(static child => child.Key).ToHashSet();
+        var defaults = Activator.CreateInstance(optionsType)!;
+        var shipped = Activator.CreateInstance(optionsType)!;
+        s_shipped.GetSection(section).Bind(shipped);
+
+        foreach (var property in optionsType.GetProperties().Where(static p => p.CanWrite))
+        {
+            Assert.Contains(property.Name, shippedKeys);
+            var expected = property.GetValue(defaults);
+            var actual = property.GetValue(shipped);
+            Assert.True(
+                Equals(expected, actual) || (expected is "" && actual is null) || (expected is null && actual is ""),
+                $"{section}:{property.Name} is '{actual}' in appsettings.json but defaults to '{expected}'");
+        }
+    }
+
     [Fact]
     public void ShippedSettings_MatchTheDocumentedDefaults()
     {
