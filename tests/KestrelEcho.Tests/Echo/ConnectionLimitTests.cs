@@ -139,8 +139,7 @@ public sealed class ConnectionLimitTests
     private static async Task<Socket> ConnectAndEchoAsync(EchoAppFactory app, CancellationToken cancellationToken, IPAddress? source = null)
     {
         var socket = await app.ConnectEchoAsync(cancellationToken, source);
-        await socket.SendAllAsync("Hola mundo"u8.ToArray(), cancellationToken);
-        Assert.Equal("Hola mundo"u8.ToArray(), await socket.ReceiveExactlyAsync(10, cancellationToken));
+        await socket.AssertHolaMundoEchoedAsync(cancellationToken);
         return socket;
     }
 }

@@ -17,8 +17,7 @@ public sealed class ShutdownTests
         var app = new EchoAppFactory();
         await app.InitializeAsync();
         using var socket = await app.ConnectEchoAsync(timeout.Token);
-        await socket.SendAllAsync("Hola mundo"u8.ToArray(), timeout.Token);
-        await socket.ReceiveExactlyAsync(10, timeout.Token);
+        await socket.AssertHolaMundoEchoedAsync(timeout.Token);
         var logs = app.Logs;
 
         await app.DisposeAsync().AsTask().WaitAsync(s_promptStop, timeout.Token);

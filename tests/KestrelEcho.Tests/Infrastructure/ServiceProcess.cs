@@ -62,6 +62,20 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         return new ServiceProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start."));
     }
 
+    /// <summary>
+    /// Starts the service with <paramref name="arguments"/> expecting it to refuse: it must exit non-zero with
+    /// exactly one line on stderr, which is returned.
+    /// </summary>
+    public static async Task<string> FailedStartLineAsync(params string[] arguments)
+    {
+        await using var service = Start(arguments);
+        var exitCode = await service.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.DoesNotContain(service.Stdout, static line => line.Contains("Exception", StringComparison.Ordinal));
+        return Assert.Single(service.Stderr);
+    }
+
     /// <summary>Waits for the start-up line that names the echo endpoint and returns the bound endpoint.</summary>
     public async Task<IPEndPoint> WaitForEchoEndPointAsync()
     {

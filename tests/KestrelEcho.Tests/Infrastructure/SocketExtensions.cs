@@ -52,4 +52,12 @@ public static class SocketExtensions
         socket.LingerState = new LingerOption(enable: true, seconds: 0);
         socket.Close();
     }
+
+    /// <summary>The classic exchange: sends "Hola mundo" and asserts it comes straight back.</summary>
+    public static async Task AssertHolaMundoEchoedAsync(this Socket socket, CancellationToken cancellationToken)
+    {
+        var hello = "Hola mundo"u8.ToArray();
+        await socket.SendAllAsync(hello, cancellationToken);
+        Assert.Equal(hello, await socket.ReceiveExactlyAsync(hello.Length, cancellationToken));
+    }
 }

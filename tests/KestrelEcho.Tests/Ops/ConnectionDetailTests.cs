@@ -14,8 +14,7 @@ public sealed class ConnectionDetailTests(EchoAppFactory app) : EchoAppTest(app)
         using var timeout = TestTimeout.Start();
         using var http = App.CreateClient();
         using var socket = await App.ConnectEchoAsync(timeout.Token);
-        await socket.SendAllAsync("Hola mundo"u8.ToArray(), timeout.Token);
-        await socket.ReceiveExactlyAsync(10, timeout.Token);
+        await socket.AssertHolaMundoEchoedAsync(timeout.Token);
         var id = await LiveIdOfAsync(http, socket, timeout.Token);
 
         var live = await http.GetFromJsonAsync<JsonElement>($"/connections/{id}", timeout.Token);

@@ -14,8 +14,7 @@ public sealed class ConnectionsEndpointTests(EchoAppFactory app) : EchoAppTest(a
         using var http = App.CreateClient();
         var socket = await App.ConnectEchoAsync(timeout.Token);
         var clientPort = ((IPEndPoint)socket.LocalEndPoint!).Port;
-        await socket.SendAllAsync("Hola mundo"u8.ToArray(), timeout.Token);
-        await socket.ReceiveExactlyAsync(10, timeout.Token);
+        await socket.AssertHolaMundoEchoedAsync(timeout.Token);
 
         var listed = await GetConnectionsAsync(http, "/connections", timeout.Token);
         var connection = Assert.Single(listed.GetProperty("connections").EnumerateArray());

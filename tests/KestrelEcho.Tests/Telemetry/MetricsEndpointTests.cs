@@ -13,8 +13,7 @@ public sealed class MetricsEndpointTests(EchoAppFactory app) : EchoAppTest(app)
         using var http = App.CreateClient();
         using (var socket = await App.ConnectEchoAsync(timeout.Token))
         {
-            await socket.SendAllAsync("Hola mundo"u8.ToArray(), timeout.Token);
-            await socket.ReceiveExactlyAsync(10, timeout.Token);
+            await socket.AssertHolaMundoEchoedAsync(timeout.Token);
         }
 
         var echoPort = $"server_port=\"{App.EchoEndPoint.Port}\"";
