@@ -27,7 +27,7 @@ internal sealed class ConnectionSweeper(ConnectionRegistry registry, EchoSetting
         }
 
         var now = timeProvider.GetTimestamp();
-        foreach (var session in registry.Snapshot())
+        foreach (var session in registry.Live())
         {
             if (limits.MaxLifetime > TimeSpan.Zero && timeProvider.GetElapsedTime(session.StartTimestamp, now) >= limits.MaxLifetime)
             {

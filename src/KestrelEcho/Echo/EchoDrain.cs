@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace KestrelEcho.Echo;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace KestrelEcho.Echo;
 /// </summary>
 internal sealed partial class EchoDrain(
     ConnectionRegistry registry,
-    EchoSettings settings,
+    IOptions<EchoOptions> options,
     DrainState drain,
     TimeProvider timeProvider,
     ILogger<EchoDrain> logger) : IHostedLifecycleService
@@ -18,7 +20,8 @@ internal sealed partial class EchoDrain(
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         drain.Begin();
-        var drainTimeout = settings.Current.DrainTimeout;
+        // The value the service started with: the host's shutdown timeout was sized from it then.
+        var drainTimeout = options.Value.DrainTimeout;
         var open = registry.Active;
         if (open > 0 && drainTimeout > TimeSpan.Zero)
         {
