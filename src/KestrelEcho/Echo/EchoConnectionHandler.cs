@@ -45,7 +45,6 @@ internal sealed class EchoConnectionHandler(
             // Last, because completing the output is what sends our FIN.
             await connection.Transport.Output.CompleteAsync();
 
-            registry.Close(session, reason);
             var duration = timeProvider.GetElapsedTime(session.StartTimestamp);
             metrics.ConnectionClosed(reason, duration);
             EchoLog.ConnectionClosed(
@@ -56,6 +55,10 @@ internal sealed class EchoConnectionHandler(
                 duration.TotalMilliseconds,
                 session.BytesReceived,
                 session.BytesSent);
+
+            // Last: once a connection has left the registry, its close is counted and logged, so whoever
+            // waits for the registry to empty (the drain, tests) sees everything about it.
+            registry.Close(session, reason);
         }
     }
 
