@@ -1,0 +1,3 @@
+using KestrelEcho.Client.Cli;
+
+return await EchoCommandLine.InvokeAsync(args, ClientConsole.System());
