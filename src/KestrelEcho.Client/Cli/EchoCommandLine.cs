@@ -1,4 +1,5 @@
 using System.CommandLine;
+using KestrelEcho.Client.Chat;
 using KestrelEcho.Client.Send;
 
 namespace KestrelEcho.Client.Cli;
@@ -10,6 +11,7 @@ internal static class EchoCommandLine
         new("kestrel-echo: a client for the KestrelEcho TCP echo service")
         {
             SendCommand.Create(console),
+            ChatCommand.Create(console),
         };
 
     public static Task<int> InvokeAsync(string[] args, ClientConsole console, CancellationToken cancellationToken = default) =>

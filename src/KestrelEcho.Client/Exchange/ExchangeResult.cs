@@ -17,9 +17,8 @@ internal sealed record ExchangeResult(
     public string? Failure => Outcome switch
     {
         ExchangeOutcome.Exact => null,
-        ExchangeOutcome.Mismatch =>
-            $"mismatch at byte {MismatchOffset} (sent 0x{SentAtMismatch:x2}, got 0x{Received.Span[MismatchOffset]:x2})",
-        ExchangeOutcome.Closed => $"closed after {Received.Length} of {Expected} bytes",
+        ExchangeOutcome.Mismatch => EchoComparison.Mismatch(MismatchOffset, SentAtMismatch, Received.Span[MismatchOffset]),
+        ExchangeOutcome.Closed => EchoComparison.Short(Received.Length, Expected),
         _ => $"cancelled after {Received.Length} of {Expected} bytes",
     };
 
