@@ -1,4 +1,5 @@
 using System.CommandLine;
+using KestrelEcho.Client.Bench;
 using KestrelEcho.Client.Chat;
 using KestrelEcho.Client.Send;
 
@@ -12,6 +13,7 @@ internal static class EchoCommandLine
         {
             SendCommand.Create(console),
             ChatCommand.Create(console),
+            BenchCommand.Create(console),
         };
 
     public static Task<int> InvokeAsync(string[] args, ClientConsole console, CancellationToken cancellationToken = default) =>
