@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Text;
+using KestrelEcho.Client.Tests.Infrastructure;
+
+namespace KestrelEcho.Client.Tests.Chat;
+
+public sealed class ChatCommandTests(EchoService service)
+{
+    [Fact]
+    public async Task TwoLines_EchoedLineByLine_Exits0AtEndOfInput()
+    {
+        var run = await ClientRun.InvokeAsync(
+            ["chat", "--host", "127.0.0.1", "--port", service.EchoEndPoint.Port.ToString(CultureInfo.InvariantCulture)],
+            Encoding.UTF8.GetBytes("Hola mundo\nñandú\n"));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("Hola mundo\nñandú\n", run.Out);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.StartsWith($"kestrel-echo: connected to {service.EchoEndPoint} from 127.0.0.1:", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OverTls_EchoedLineByLine_Exits0()
+    {
+        var run = await ClientRun.InvokeAsync(
+            ["chat", "--host", "localhost", "--port", service.EchoTlsEndPoint.Port.ToString(CultureInfo.InvariantCulture), "--tls-trust", service.Certificate.CertificatePemPath],
+            Encoding.UTF8.GetBytes("uno\ndos\n"));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("uno\ndos\n", run.Out);
+    }
+
+    [Fact]
+    public async Task FlippedByte_Exits1WithMismatchAtThatByte()
+    {
+        await using var broken = BrokenEchoServer.FlippingByte(5);
+
+        var run = await ClientRun.InvokeAsync(["chat", "--host", "127.0.0.1", "--port", broken.Port.ToString(CultureInfo.InvariantCulture)], "uno\ndos\n"u8.ToArray());
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("kestrel-echo: mismatch at byte 5 (sent 0x6f, got 0x90)", run.ErrorLines[^1]);
+    }
+}
