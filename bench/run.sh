@@ -3,7 +3,8 @@
 # hardware reference), a Go echo and a Node echo, on loopback. Writes bench/results/<date>.md.
 #
 #   bash bench/run.sh            full matrix, 3 repetitions (about 20 minutes on 2 cores)
-#   bash bench/run.sh --quick    1 repetition, short cases, fewer idle connections (a few minutes)
+#   bash bench/run.sh --quick    1 repetition, short cases, fewer idle connections (about 3 minutes);
+#                                its page goes to bench/.build/results-quick.md
 #
 # Every server is pinned to CPU 0 and the load generator to CPU 1; each server is started fresh for each
 # case and stopped after it; servers are interleaved within each repetition. Only PIDs this script started
@@ -190,10 +191,10 @@ for rep in $(seq 1 "$REPS"); do
 done
 ELAPSED=$(( $(date +%s) - STARTED ))
 
-mkdir -p "$BENCH/results"
-DATE=$(date -u +%Y-%m-%d)
-RESULT=$BENCH/results/$DATE.md
-[[ $QUICK == 1 ]] && RESULT=$BENCH/results/$DATE-quick.md
+# A quick run is for development: its page stays out of bench/results.
+RESULT=$BENCH/results/$(date -u +%Y-%m-%d).md
+[[ $QUICK == 1 ]] && RESULT=$BUILD/results-quick.md
+mkdir -p "$(dirname "$RESULT")"
 python3 "$BENCH/report.py" "$RAW" "$ELAPSED" "$REPS" "$WARMUP" "$DURATION" "$IDLE_CONNS" >"$RESULT"
 log "results: ${RESULT#"$ROOT"/} (matrix took ${ELAPSED}s)"
 rm -rf "$RUN_DIR"
