@@ -101,6 +101,10 @@ out.append(f"- .NET runtime {runtime} (SDK {sdk}); {sh('go version')}; Node {sh(
            f"{sh('gcc --version | head -1')}")
 out.append("- Server pinned to CPU 0 (`taskset -c 0`), load generator (`bench/c/loadgen.c`) to CPU 1; loopback; "
            "load spread over 200 source addresses 127.0.0.10–209 where a case has more than one connection.")
+disturbed = sum(1 for rs in runs.values() for r in rs if "attempt" in r)
+total = sum(len(rs) for rs in runs.values())
+out.append(f"- Runs still disturbed after 3 attempts (others above 15 % of a benchmark CPU): {disturbed} of {total}; "
+           "the `others on CPU` columns show how much")
 loads = [r[k] for rs in runs.values() for r in rs for k in ("loadavg_before", "loadavg_after") if k in r]
 if loads:
     out.append(f"- 1-minute load average seen around the runs: {min(loads):.2f}–{max(loads):.2f} "
