@@ -1,0 +1,3 @@
+module kestrelecho/bench/echo
+
+go 1.19
