@@ -22,7 +22,9 @@ internal static class TelemetryServiceCollectionExtensions
             .ConfigureResource(static resource => resource.AddService(ServiceName))
             .WithMetrics(static metrics => metrics
                 .AddMeter(s_meters)
-                .AddPrometheusExporter());
+                // No response cache (the exporter's default is 300 ms): a scrape right after traffic must show it,
+                // and Prometheus scrapes far too rarely for rendering to cost anything.
+                .AddPrometheusExporter(static prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
     }
 }
