@@ -120,7 +120,7 @@ public sealed class ConnectionLimitTests
 
             using var second = await app.ConnectEchoAsync(timeout.Token);
             Assert.Empty(await second.ReceiveToEndAsync(timeout.Token));
-            Assert.Equal(1, app.Registry.Active);
+            Assert.Equal("connection_limit", await app.CloseReasonOfAsync(second));
 
             await File.WriteAllTextAsync(settingsFile, """{ "Echo": { "MaxConnections": -5 } }""", timeout.Token);
             await Poll.UntilAsync(
@@ -129,6 +129,7 @@ public sealed class ConnectionLimitTests
                 "the invalid change to be rejected");
             using var third = await app.ConnectEchoAsync(timeout.Token);
             Assert.Empty(await third.ReceiveToEndAsync(timeout.Token));
+            Assert.Equal("connection_limit", await app.CloseReasonOfAsync(third));
         }
         finally
         {
