@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Net;
 
 namespace KestrelEcho.Hosting;
@@ -11,20 +10,9 @@ internal static class ListenAddress
 {
     public const string Any = "*";
 
-    public static bool TryParse(string? text, [NotNullWhen(true)] out IPAddress? address)
-    {
-        if (text == Any)
-        {
-            address = IPAddress.IPv6Any;
-            return true;
-        }
-
-        return IPAddress.TryParse(text, out address);
-    }
-
     public static void Validate(string section, string? address, int port, List<string> failures)
     {
-        if (!TryParse(address, out _))
+        if (address != Any && !IPAddress.TryParse(address, out _))
         {
             failures.Add($"{section}:Address must be '{Any}' (every interface) or an IP address; got '{address}'.");
         }
