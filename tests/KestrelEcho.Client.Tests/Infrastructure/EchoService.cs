@@ -1,5 +1,6 @@
 using System.Net;
 using KestrelEcho.Hosting;
+using KestrelEcho.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +21,7 @@ public sealed class EchoService : WebApplicationFactory<global::Program>, IAsync
         UseKestrel();
     }
 
-    public ServiceCertificate Certificate { get; } = ServiceCertificate.Create();
+    public TestCertificate Certificate { get; } = TestCertificate.Create();
 
     public IPEndPoint EchoEndPoint => Endpoints.EchoEndPoint ?? throw new InvalidOperationException("The echo endpoint is not bound.");
 
