@@ -17,6 +17,10 @@ builder.Services
     .AddEchoTelemetry();
 builder.ConfigureListenEndpoints();
 
+// Under systemd (deploy/systemd): READY=1 once listening and STOPPING=1 on SIGTERM for Type=notify, and log lines
+// in the journal's format. Elsewhere it changes nothing.
+builder.Services.AddSystemd();
+
 // The host logs a failed start with its whole exception. Below, a failure the operator caused becomes one
 // line naming the setting, and any other still ends the process with its stack trace, so nothing is lost.
 builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
