@@ -11,6 +11,9 @@ namespace KestrelEcho.Tests.Infrastructure;
 /// </summary>
 public sealed partial class ServiceProcess : IAsyncDisposable
 {
+    /// <summary>How the systemd stand-in names the service's process id on its first output line.</summary>
+    private const string ServicePidPrefix = "service-pid ";
+
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _stdout = new();
     private readonly ConcurrentQueue<string> _stderr = new();
@@ -43,23 +46,26 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// </summary>
     public static ServiceProcess Start(params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "KestrelEcho.dll"));
-        foreach (var argument in (string[])["--Echo:Address", "127.0.0.1", "--Echo:Port", "0", "--Http:Address", "127.0.0.1", "--Http:Port", "0", "--Echo:DrainTimeout", "00:00:00", .. arguments])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
-        start.Environment.Remove("DOTNET_ENVIRONMENT");
+        var start = StartInfo("dotnet");
+        AddServiceCommand(start, arguments);
         return new ServiceProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start."));
+    }
+
+    /// <summary>
+    /// Starts the service as systemd starts a <c>Type=notify</c> unit: as the child of a process named
+    /// <c>systemd</c> (which is how Microsoft.Extensions.Hosting.Systemd 10.0 recognises it), with
+    /// <c>NOTIFY_SOCKET</c> naming <paramref name="notifySocket"/>. The stand-in parent waits for the service and
+    /// exits with its exit code; signals go to the service itself.
+    /// </summary>
+    public static ServiceProcess StartAsSystemdService(string notifySocket, params string[] arguments)
+    {
+        var start = StartInfo("sh");
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"printf systemd > /proc/$$/comm; \"$@\" & echo \"{ServicePidPrefix}$!\"; wait $!");
+        start.ArgumentList.Add("sh");
+        AddServiceCommand(start, arguments);
+        start.Environment["NOTIFY_SOCKET"] = notifySocket;
+        return new ServiceProcess(Process.Start(start) ?? throw new InvalidOperationException("sh did not start."));
     }
 
     /// <summary>
@@ -96,7 +102,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>What systemd, Kubernetes and Ctrl-C do to stop the service.</summary>
     public async Task SendSignalAsync(string signal)
     {
-        using var kill = Process.Start("kill", ["-s", signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        var servicePid = _stdout.FirstOrDefault(static line => line.StartsWith(ServicePidPrefix, StringComparison.Ordinal))?[ServicePidPrefix.Length..]
+            ?? _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var kill = Process.Start("kill", ["-s", signal, servicePid]);
         await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
     }
 
@@ -118,6 +126,32 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private static ProcessStartInfo StartInfo(string fileName) => new(fileName)
+    {
+        WorkingDirectory = AppContext.BaseDirectory,
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+        RedirectStandardInput = true,
+        UseShellExecute = false,
+    };
+
+    private static void AddServiceCommand(ProcessStartInfo start, string[] arguments)
+    {
+        if (start.FileName != "dotnet")
+        {
+            start.ArgumentList.Add("dotnet");
+        }
+
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "KestrelEcho.dll"));
+        foreach (var argument in (string[])["--Echo:Address", "127.0.0.1", "--Echo:Port", "0", "--Http:Address", "127.0.0.1", "--Http:Port", "0", "--Echo:DrainTimeout", "00:00:00", .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
+        start.Environment.Remove("DOTNET_ENVIRONMENT");
     }
 
     private static void Collect(ConcurrentQueue<string> lines, string? line)
