@@ -16,6 +16,7 @@ internal sealed record BenchResult(
     long Errors,
     string? FirstError)
 {
+    /// <summary>Connections opened (churn: in the measured window).</summary>
     public long ConnectionsOpened { get; init; }
 
     /// <summary>Churn: connections completed per measured second; idle: how fast they were opened.</summary>

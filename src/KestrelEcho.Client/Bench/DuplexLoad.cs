@@ -28,7 +28,10 @@ internal sealed class DuplexLoad(BenchRun run, BenchWindow window, EchoConnectio
             await BenchRun.RunWorkersAsync(loads, cancellationToken);
 
             var echoed = run.Latency.Count;
-            return run.Result(window.Measured, echoed, echoed * run.Settings.Size, latencyOf);
+            return run.Result(window.Measured, echoed, echoed * run.Settings.Size, latencyOf) with
+            {
+                ConnectionsOpened = connections.Count(connection => connection is not null),
+            };
         }
         finally
         {

@@ -32,10 +32,10 @@ internal sealed class IdleBenchmark(BenchRun run) : IBenchmark
             var alive = 0;
             await BenchRun.RunWorkersAsync(
                 connections.Select((connection, index) => (connection, number: index + 1))
-                    .Where(held => held.connection is not null)
-                    .Select(held => (Func<CancellationToken, Task>)(async token =>
+                    .Where(slot => slot.connection is not null)
+                    .Select(slot => (Func<CancellationToken, Task>)(async token =>
                     {
-                        if (await IsAliveAsync(held.connection!, held.number, token))
+                        if (await IsAliveAsync(slot.connection!, slot.number, token))
                         {
                             Interlocked.Increment(ref alive);
                         }
