@@ -1,45 +1,71 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using KestrelEcho.Client.Cli;
 using KestrelEcho.Client.Connections;
 
 namespace KestrelEcho.Client.Bench;
 
 /// <summary>
-/// <c>bench</c>: load with every byte verified, bounded by its duration. A live count is drawn on standard error
-/// only when a person watches; the result is plain lines, or JSON with <c>--json</c>.
+/// <c>bench</c>: load with every byte verified, bounded by its duration. Progress goes to standard error, the
+/// result to standard output: plain lines, or JSON with <c>--json</c>. Exit 0 when every byte was verified and
+/// nothing failed; 1 at the first wrong byte (the run stops there); 2 when connections failed (refused, reset,
+/// closed early, timed out), after the result.
 /// </summary>
 internal static class BenchCommand
 {
     public static Command Create(ClientConsole console)
     {
-        var mode = new Option<string>("--mode") { Description = "What to measure: pingpong (one message in flight per connection)", DefaultValueFactory = _ => "pingpong" };
-        mode.AcceptOnlyFromAmong("pingpong");
-        var connectionCount = new Option<int>("--connections", "-c") { Description = "Connections at once", DefaultValueFactory = _ => 1 };
-        var size = new Option<int>("--size", "-s") { Description = "Message size in bytes", DefaultValueFactory = _ => 64 };
-        var duration = new Option<double>("--duration", "-d") { Description = "Seconds to measure, after the warm-up", DefaultValueFactory = _ => 10 };
-        var warmup = new Option<double>("--warmup") { Description = "Seconds to run before measuring", DefaultValueFactory = _ => 1 };
+        var modes = Enum.GetValues<BenchMode>().Select(mode => mode.ToString().ToLowerInvariant()).ToArray();
+        var mode = new Option<string>("--mode", "-m") { Description = $"What to measure: {string.Join(", ", modes)}", DefaultValueFactory = _ => "pingpong" };
+        mode.AcceptOnlyFromAmong(modes);
+        var connectionCount = new Option<int>("--connections", "-c") { Description = "Connections at once (churn: workers)", DefaultValueFactory = _ => 1 };
+        var size = new Option<int>("--size", "-s") { Description = "Message size in bytes (stream: write size)", DefaultValueFactory = _ => 64 };
+        var depth = new Option<int?>("--depth") { Description = "Messages (stream: writes) in flight per connection; default 1, stream 8" };
+        var duration = new Option<double>("--duration", "-d") { Description = "Seconds to measure, after the warm-up (idle: to hold)", DefaultValueFactory = _ => 10 };
+        var warmup = new Option<double>("--warmup") { Description = "Seconds to run before measuring (not idle)", DefaultValueFactory = _ => 1 };
+        var sourceAddresses = new Option<int?>("--source-addresses") { Description = "Spread connections over 127.0.0.10 onwards, this many addresses; 0: the kernel's choice; default: automatic for loopback targets" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
-        AddRange(connectionCount, 1, 10_000);
+        AddRange(connectionCount, 1, 100_000);
         AddRange(size, 1, 16 * 1024 * 1024);
-        AddRange(duration, 0.001, 3600);
+        AddRange(depth, 1, 4096);
+        AddRange(duration, 0.001, 86_400);
         AddRange(warmup, 0, 3600);
+        AddRange(sourceAddresses, 0, SourceAddresses.MaxCount);
 
         var connection = new ConnectionOptions();
-        var command = new Command("bench", "Measure echo rate and latency, verifying every byte") { mode, connectionCount, size, duration, warmup, json };
+        var command = new Command("bench", "Load the echo and measure rate and latency, verifying every byte")
+        {
+            mode, connectionCount, size, depth, duration, warmup, sourceAddresses, json,
+        };
         connection.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var settings = new PingPongSettings(
+            var benchMode = Enum.Parse<BenchMode>(parseResult.GetValue(mode)!, ignoreCase: true);
+            var settings = new BenchSettings(
+                benchMode,
                 parseResult.GetValue(connectionCount),
                 parseResult.GetValue(size),
+                parseResult.GetValue(depth) ?? (benchMode == BenchMode.Stream ? 8 : 1),
                 TimeSpan.FromSeconds(parseResult.GetValue(duration)),
                 TimeSpan.FromSeconds(parseResult.GetValue(warmup)));
             try
             {
-                var benchmark = new PingPongBenchmark(connection.Read(parseResult, console), settings);
-                var result = await RunWithProgressAsync(benchmark, console, cancellationToken);
+                var run = await BenchRun.PrepareAsync(connection.Read(parseResult, console), settings, parseResult.GetValue(sourceAddresses), cancellationToken);
+                var progress = new BenchProgress(run, console.Error, console.ErrorIsTerminal);
+                var result = await progress.ShowWhileAsync(() => Create(run).RunAsync(cancellationToken), cancellationToken);
                 await console.Out.WriteAsync(parseResult.GetValue(json) ? BenchReport.Json(result) : BenchReport.Plain(result));
+                if (result.Errors > 0)
+                {
+                    console.Fail($"{result.Errors} error(s); the first: {result.FirstError}");
+                    return ExitCodes.Unreachable;
+                }
+
                 return ExitCodes.Success;
+            }
+            catch (UsageException exception)
+            {
+                console.Fail(exception.Message);
+                return ExitCodes.WrongEcho;
             }
             catch (EchoClientException exception)
             {
@@ -55,55 +81,34 @@ internal static class BenchCommand
         return command;
     }
 
-    private static async Task<BenchResult> RunWithProgressAsync(PingPongBenchmark benchmark, ClientConsole console, CancellationToken cancellationToken)
+    private static IBenchmark Create(BenchRun run) => run.Settings.Mode switch
     {
-        if (!console.IsTerminal)
-        {
-            return await benchmark.RunAsync(cancellationToken);
-        }
-
-        using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var progress = DrawProgressAsync(benchmark, console.Error, stopProgress.Token);
-        try
-        {
-            return await benchmark.RunAsync(cancellationToken);
-        }
-        finally
-        {
-            await stopProgress.CancelAsync();
-            await progress;
-            await console.Error.WriteAsync("\r\x1b[K");
-        }
-    }
-
-    private static async Task DrawProgressAsync(PingPongBenchmark benchmark, TextWriter error, CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        var seconds = 0;
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
-            {
-                seconds++;
-                await error.WriteAsync($"\r{seconds} s: {benchmark.MessagesSoFar} messages echoed");
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The run is over.
-        }
-    }
+        BenchMode.PingPong => new PingPongBenchmark(run),
+        BenchMode.Stream => new StreamBenchmark(run),
+        BenchMode.Idle => new IdleBenchmark(run),
+        _ => new ChurnBenchmark(run),
+    };
 
     private static void AddRange<T>(Option<T> option, T minimum, T maximum)
-        where T : struct, IComparable<T>
-    {
+        where T : struct, IComparable<T> =>
+        option.Validators.Add(result => CheckRange(result, option.Name, result.GetValueOrDefault<T>(), minimum, maximum));
+
+    private static void AddRange<T>(Option<T?> option, T minimum, T maximum)
+        where T : struct, IComparable<T> =>
         option.Validators.Add(result =>
         {
-            var value = result.GetValueOrDefault<T>();
-            if (value.CompareTo(minimum) < 0 || value.CompareTo(maximum) > 0)
+            if (result.GetValueOrDefault<T?>() is { } value)
             {
-                result.AddError($"{option.Name} must be between {minimum} and {maximum}.");
+                CheckRange(result, option.Name, value, minimum, maximum);
             }
         });
+
+    private static void CheckRange<T>(OptionResult result, string name, T value, T minimum, T maximum)
+        where T : struct, IComparable<T>
+    {
+        if (value.CompareTo(minimum) < 0 || value.CompareTo(maximum) > 0)
+        {
+            result.AddError($"{name} must be between {minimum} and {maximum}.");
+        }
     }
 }

@@ -4,55 +4,83 @@ using System.Text.Json;
 
 namespace KestrelEcho.Client.Bench;
 
-/// <summary>A benchmark's result as plain lines for people and logs, or as JSON for scripts.</summary>
+/// <summary>A benchmark's result as plain lines for people and logs, or as one JSON document for scripts.</summary>
 internal static class BenchReport
 {
-    private static readonly (string Name, double Percentile)[] s_percentiles = [("p50", 50), ("p90", 90), ("p99", 99), ("p99.9", 99.9)];
-
     public static string Plain(BenchResult result)
     {
         var settings = result.Settings;
         var text = new StringBuilder();
         var culture = CultureInfo.InvariantCulture;
-        text.AppendLine(culture, $"mode:        pingpong, {settings.Connections} connection(s), {settings.MessageSize} B messages");
-        text.AppendLine(culture, $"measured:    {result.Elapsed.TotalSeconds:0.00} s after {settings.Warmup.TotalSeconds:0.##} s warm-up");
-        text.AppendLine(culture, $"messages:    {result.Messages} ({result.MessagesPerSecond:0.0}/s), every byte verified");
-        text.AppendLine(culture, $"throughput:  {result.MebibytesPerSecond:0.000} MiB/s each way");
-        foreach (var (name, percentile) in s_percentiles)
+        text.AppendLine(culture, $"mode:        {Describe(settings)}");
+        text.AppendLine(culture, $"source:      {result.Sources}");
+        if (result.Held is { } held)
         {
-            text.AppendLine(culture, $"latency {name,-5} {result.LatencyMicroseconds(percentile):0.0} µs");
+            text.AppendLine(culture, $"opened:      {held} of {settings.Connections} ({result.ConnectionsPerSecond:0.0}/s)");
+            text.AppendLine(culture, $"held:        {result.Measured.TotalSeconds:0.00} s, then {result.Alive} still echoed");
+        }
+        else
+        {
+            text.AppendLine(culture, $"measured:    {result.Measured.TotalSeconds:0.00} s after {settings.Warmup.TotalSeconds:0.##} s warm-up");
+            if (settings.Mode == BenchMode.Churn)
+            {
+                text.AppendLine(culture, $"connections: {result.ConnectionsOpened} ({result.ConnectionsPerSecond:0.0}/s), each connect, exchange, close");
+            }
+
+            var unit = settings.Mode == BenchMode.Stream ? "writes:     " : "messages:   ";
+            text.AppendLine(culture, $"{unit} {result.Messages} ({result.MessagesPerSecond:0.0}/s), every byte verified");
+            text.AppendLine(culture, $"throughput:  {result.MebibytesPerSecond:0.000} MiB/s each way, {result.VerifiedBytes} bytes verified");
         }
 
-        text.AppendLine(culture, $"latency max   {result.MaxLatencyMicroseconds:0.0} µs");
+        text.AppendLine(culture, $"errors:      {result.Errors}{(result.FirstError is null ? string.Empty : $", the first: {result.FirstError}")}");
+        text.AppendLine(culture, $"latency:     {result.LatencyOf}");
+        var latency = Latency(result);
+        text.AppendLine(culture, $"latency p50   {latency.P50:0.0} µs");
+        text.AppendLine(culture, $"latency p90   {latency.P90:0.0} µs");
+        text.AppendLine(culture, $"latency p99   {latency.P99:0.0} µs");
+        text.AppendLine(culture, $"latency p99.9 {latency.P999:0.0} µs");
+        text.AppendLine(culture, $"latency max   {latency.Max:0.0} µs");
         return text.ToString();
     }
 
     public static string Json(BenchResult result)
     {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            json.WriteStartObject();
-            json.WriteString("mode", "pingpong");
-            json.WriteNumber("connections", result.Settings.Connections);
-            json.WriteNumber("messageSize", result.Settings.MessageSize);
-            json.WriteNumber("warmupSeconds", result.Settings.Warmup.TotalSeconds);
-            json.WriteNumber("measuredSeconds", result.Elapsed.TotalSeconds);
-            json.WriteNumber("messages", result.Messages);
-            json.WriteNumber("verifiedBytes", result.VerifiedBytes);
-            json.WriteNumber("messagesPerSecond", result.MessagesPerSecond);
-            json.WriteNumber("mebibytesPerSecond", result.MebibytesPerSecond);
-            json.WriteStartObject("latencyMicroseconds");
-            foreach (var (name, percentile) in s_percentiles)
-            {
-                json.WriteNumber(name, result.LatencyMicroseconds(percentile));
-            }
-
-            json.WriteNumber("max", result.MaxLatencyMicroseconds);
-            json.WriteEndObject();
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        var settings = result.Settings;
+        var json = new BenchJson(
+            settings.ModeName,
+            settings.Connections,
+            settings.Size,
+            settings.Depth,
+            result.Sources.Count,
+            settings.Mode == BenchMode.Idle ? 0 : settings.Warmup.TotalSeconds,
+            result.Measured.TotalSeconds,
+            result.Messages,
+            result.MessagesPerSecond,
+            result.VerifiedBytes,
+            result.MebibytesPerSecond,
+            result.ConnectionsOpened,
+            result.ConnectionsPerSecond,
+            result.Held,
+            result.Alive,
+            result.Errors,
+            result.FirstError,
+            result.LatencyOf,
+            Latency(result));
+        return JsonSerializer.Serialize(json, BenchJsonContext.Default.BenchJson) + "\n";
     }
+
+    private static string Describe(BenchSettings settings) => settings.Mode switch
+    {
+        BenchMode.PingPong => $"pingpong, {settings.Connections} connection(s), {settings.Size} B messages, {settings.Depth} in flight each",
+        BenchMode.Stream => $"stream, {settings.Connections} connection(s), {settings.Size} B writes, {settings.Depth} in flight each",
+        BenchMode.Idle => $"idle, {settings.Connections} connection(s) held {settings.Duration.TotalSeconds:0.##} s",
+        _ => $"churn, {settings.Connections} worker(s), {settings.Size} B messages",
+    };
+
+    private static LatencyJson Latency(BenchResult result) => new(
+        result.Latency.Microseconds(50),
+        result.Latency.Microseconds(90),
+        result.Latency.Microseconds(99),
+        result.Latency.Microseconds(99.9),
+        result.Latency.MaxMicroseconds);
 }

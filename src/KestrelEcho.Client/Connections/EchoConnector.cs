@@ -12,9 +12,25 @@ namespace KestrelEcho.Client.Connections;
 /// </summary>
 internal static class EchoConnector
 {
-    public static async Task<EchoConnection> ConnectAsync(EchoTarget target, CancellationToken cancellationToken)
+    /// <summary>Linux's <c>SOL_IP</c> and <c>IP_BIND_ADDRESS_NO_PORT</c>, which .NET has no names for.</summary>
+    private const int SolIp = 0;
+
+    private const int IpBindAddressNoPort = 24;
+
+    public static async Task<EchoConnection> ConnectAsync(EchoTarget target, CancellationToken cancellationToken) =>
+        await ConnectAsync(target, await ResolveAsync(target.Host, cancellationToken), sourceAddress: null, cancellationToken);
+
+    /// <summary>
+    /// Connects to one of <paramref name="addresses"/> (resolved once by a caller that connects many times),
+    /// from <paramref name="sourceAddress"/> when given (then only addresses of its family are tried).
+    /// </summary>
+    public static async Task<EchoConnection> ConnectAsync(
+        EchoTarget target,
+        IReadOnlyList<IPAddress> addresses,
+        IPAddress? sourceAddress,
+        CancellationToken cancellationToken)
     {
-        var socket = await ConnectSocketAsync(target, cancellationToken);
+        var socket = await ConnectSocketAsync(target, addresses, sourceAddress, cancellationToken);
         if (target.Tls == TlsMode.None)
         {
             return new EchoConnection(socket, new NetworkStream(socket, ownsSocket: true), tls: null);
@@ -32,42 +48,7 @@ internal static class EchoConnector
         }
     }
 
-    private static async Task<Socket> ConnectSocketAsync(EchoTarget target, CancellationToken cancellationToken)
-    {
-        var addresses = await ResolveAsync(target.Host, cancellationToken);
-        SocketException? lastFailure = null;
-        foreach (var address in addresses)
-        {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(new IPEndPoint(address, target.Port), cancellationToken);
-                return socket;
-            }
-            catch (SocketException exception)
-            {
-                socket.Dispose();
-                lastFailure = exception;
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        }
-
-        var tried = string.Join(", ", addresses.Select(address => address.ToString()));
-        var reason = lastFailure!.SocketErrorCode switch
-        {
-            SocketError.ConnectionRefused => "connection refused",
-            SocketError.HostUnreachable or SocketError.NetworkUnreachable => "host unreachable",
-            SocketError.TimedOut => "connection timed out",
-            _ => lastFailure.Message,
-        };
-        throw new EchoClientException($"{reason} by {target} ({tried})", lastFailure);
-    }
-
-    private static async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
+    public static async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
     {
         if (IPAddress.TryParse(host, out var literal))
         {
@@ -83,6 +64,69 @@ internal static class EchoConnector
         {
             throw new EchoClientException($"cannot resolve '{host}': {exception.Message}", exception);
         }
+    }
+
+    private static async Task<Socket> ConnectSocketAsync(
+        EchoTarget target,
+        IReadOnlyList<IPAddress> addresses,
+        IPAddress? sourceAddress,
+        CancellationToken cancellationToken)
+    {
+        SocketException? lastFailure = null;
+        var candidates = addresses.Where(address => sourceAddress is null || address.AddressFamily == sourceAddress.AddressFamily).ToArray();
+        foreach (var address in candidates)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                if (sourceAddress is not null)
+                {
+                    BindSource(socket, sourceAddress);
+                }
+
+                await socket.ConnectAsync(new IPEndPoint(address, target.Port), cancellationToken);
+                return socket;
+            }
+            catch (SocketException exception)
+            {
+                socket.Dispose();
+                lastFailure = exception;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        if (lastFailure is null)
+        {
+            throw new EchoClientException($"{target} has no {sourceAddress?.AddressFamily} address to connect to from {sourceAddress}");
+        }
+
+        var tried = string.Join(", ", candidates.Select(address => address.ToString()));
+        var from = sourceAddress is null ? string.Empty : $" from {sourceAddress}";
+        var reason = lastFailure.SocketErrorCode switch
+        {
+            SocketError.ConnectionRefused => "connection refused by",
+            SocketError.HostUnreachable or SocketError.NetworkUnreachable => "host unreachable:",
+            SocketError.TimedOut => "connection timed out:",
+            SocketError.AddressNotAvailable => "no local port free to connect to",
+            _ => $"{lastFailure.Message}:",
+        };
+        throw new EchoClientException($"{reason} {target} ({tried}){from}", lastFailure);
+    }
+
+    private static void BindSource(Socket socket, IPAddress sourceAddress)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            // Leave the port to connect(), which needs it unique only for the whole address pair and may reuse
+            // one in TIME_WAIT; bind() alone would need a port free on this address for every destination.
+            socket.SetRawSocketOption(SolIp, IpBindAddressNoPort, BitConverter.GetBytes(1));
+        }
+
+        socket.Bind(new IPEndPoint(sourceAddress, 0));
     }
 
     private static async Task<SslStream> AuthenticateAsync(Socket socket, EchoTarget target, CancellationToken cancellationToken)

@@ -1,46 +1,83 @@
-using System.Globalization;
-using System.Text.Json;
 using KestrelEcho.Client.Tests.Infrastructure;
 
 namespace KestrelEcho.Client.Tests.Bench;
 
+[Collection(BenchRuns.Collection)]
 public sealed class BenchCommandTests(EchoService service)
 {
-    private string EchoPort => service.EchoEndPoint.Port.ToString(CultureInfo.InvariantCulture);
+    private int EchoPort => service.EchoEndPoint.Port;
 
     [Fact]
     public async Task PingPong_Json_CountsVerifiedMessagesAndLatencies()
     {
-        var run = await ClientRun.InvokeAsync(
-            "bench", "--mode", "pingpong", "-c", "2", "-s", "100", "-d", "0.3", "--warmup", "0.1", "--json", "--host", "127.0.0.1", "--port", EchoPort);
+        var run = await BenchRuns.AgainstAsync(EchoPort, "--mode", "pingpong", "-c", "2", "-s", "100", "-d", "0.3", "--warmup", "0.1", "--json");
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(string.Empty, run.Error);
-        using var json = JsonDocument.Parse(run.Out);
-        var root = json.RootElement;
+        var root = BenchRuns.Json(run);
         Assert.Equal("pingpong", root.GetProperty("mode").GetString());
         Assert.Equal(2, root.GetProperty("connections").GetInt32());
+        Assert.Equal(1, root.GetProperty("depth").GetInt32());
         var messages = root.GetProperty("messages").GetInt64();
         Assert.True(messages > 0, "no message was measured");
         Assert.Equal(messages * 100, root.GetProperty("verifiedBytes").GetInt64());
-        Assert.True(root.GetProperty("measuredSeconds").GetDouble() >= 0.3);
-        var latency = root.GetProperty("latencyMicroseconds");
-        double[] ordered = [.. new[] { "p50", "p90", "p99", "p99.9", "max" }.Select(name => latency.GetProperty(name).GetDouble())];
-        Assert.True(ordered[0] > 0, "p50 is zero");
-        Assert.Equal(ordered.Order(), ordered);
+        Assert.Equal(0.3, root.GetProperty("measuredSeconds").GetDouble(), 3);
+        Assert.Equal(messages / 0.3, root.GetProperty("messagesPerSecond").GetDouble(), messages / 0.3 * 0.01);
+        Assert.Equal(0, root.GetProperty("errors").GetInt64());
+        Assert.Equal("message round trip", root.GetProperty("latencyOf").GetString());
+        AssertLatencies(root);
+    }
+
+    [Fact]
+    public async Task PingPong_Depth8_KeepsEightInFlightAndVerifiesAll()
+    {
+        var run = await BenchRuns.AgainstAsync(EchoPort, "-c", "2", "-s", "32", "--depth", "8", "-d", "0.3", "--warmup", "0", "--json");
+
+        Assert.Equal(0, run.ExitCode);
+        var root = BenchRuns.Json(run);
+        Assert.Equal(8, root.GetProperty("depth").GetInt32());
+        Assert.True(root.GetProperty("messages").GetInt64() > 0, "no message was measured");
+        AssertLatencies(root);
     }
 
     [Fact]
     public async Task PingPong_NotATerminal_PrintsPlainLines()
     {
-        var run = await ClientRun.InvokeAsync("bench", "-d", "0.2", "--warmup", "0", "--host", "127.0.0.1", "--port", EchoPort);
+        var run = await BenchRuns.AgainstAsync(EchoPort, "-d", "0.2", "--warmup", "0");
 
         Assert.Equal(0, run.ExitCode);
         Assert.DoesNotContain('\r', run.Out + run.Error);
-        Assert.Matches(@"^mode:        pingpong, 1 connection\(s\), 64 B messages\n", run.Out);
+        Assert.Matches(@"^mode:        pingpong, 1 connection\(s\), 64 B messages, 1 in flight each\n", run.Out);
         Assert.Matches(@"messages:    [1-9]\d* \(\d+\.\d/s\), every byte verified\n", run.Out);
+        Assert.Matches(@"errors:      0\n", run.Out);
         Assert.Matches(@"latency p99\.9 \d+\.\d µs\n", run.Out);
         Assert.Matches(@"latency max   \d+\.\d µs\n$", run.Out);
+    }
+
+    [Fact]
+    public async Task Progress_NotATerminal_OnePlainLinePerSecondOnStandardError()
+    {
+        var run = await BenchRuns.AgainstAsync(EchoPort, "-c", "3", "-d", "1.6", "--warmup", "0.5", "--json");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("pingpong", BenchRuns.Json(run).GetProperty("mode").GetString());
+        Assert.True(run.ErrorLines.Length >= 2, $"expected a line a second, got: {run.Error}");
+        Assert.All(run.ErrorLines, line => Assert.Matches(@"^\d+ s measuring: [1-9]\d* msg/s, \d+\.\d{3} MiB/s, 3 open, \d+ connects/s, 0 errors$", line));
+        Assert.StartsWith("1 s ", run.ErrorLines[0], StringComparison.Ordinal);
+        Assert.StartsWith("2 s ", run.ErrorLines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Progress_OnATerminal_RedrawsOneLineInPlace()
+    {
+        var run = await ClientRun.InvokeAsync(
+            ["bench", "-d", "1.3", "--warmup", "0", "--host", "127.0.0.1", "--port", EchoPort.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            errorIsTerminal: true);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.DoesNotContain('\n', run.Error);
+        Assert.Matches(@"^(\r\d+ s measuring: [1-9]\d* msg/s, [^\r]*, 0 errors\x1b\[K)+\r\x1b\[K$", run.Error);
+        Assert.StartsWith("\r1 s measuring: ", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -48,7 +85,7 @@ public sealed class BenchCommandTests(EchoService service)
     {
         await using var broken = BrokenEchoServer.FlippingByte(10);
 
-        var run = await ClientRun.InvokeAsync("bench", "-s", "100", "-d", "5", "--warmup", "0", "--host", "127.0.0.1", "--port", broken.Port.ToString(CultureInfo.InvariantCulture));
+        var run = await BenchRuns.AgainstAsync(broken.Port, "-s", "100", "-d", "5", "--warmup", "0");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal(string.Empty, run.Out);
@@ -62,18 +99,66 @@ public sealed class BenchCommandTests(EchoService service)
         // Byte 8 of the stream is the first byte of message 2: its sequence number, 2.
         await using var broken = BrokenEchoServer.FlippingByte(8);
 
-        var run = await ClientRun.InvokeAsync("bench", "-s", "8", "-d", "5", "--warmup", "0", "--host", "127.0.0.1", "--port", broken.Port.ToString(CultureInfo.InvariantCulture));
+        var run = await BenchRuns.AgainstAsync(broken.Port, "-s", "8", "-d", "5", "--warmup", "0");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("kestrel-echo: mismatch at byte 0 (sent 0x02, got 0xfd) (connection 1, message 2)", Assert.Single(run.ErrorLines));
     }
 
     [Fact]
+    public async Task PingPong_Depth4_CorruptedThirdMessageInFlight_NamesIt()
+    {
+        // Messages of 16 bytes: byte 40 of the stream is byte 8 of message 3, past its sequence number.
+        await using var broken = BrokenEchoServer.FlippingByte(40);
+
+        var run = await BenchRuns.AgainstAsync(broken.Port, "-s", "16", "--depth", "4", "-d", "5", "--warmup", "0");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Matches(@"^kestrel-echo: mismatch at byte 8 \(sent 0x[0-9a-f]{2}, got 0x[0-9a-f]{2}\) \(connection 1, message 3\)$", Assert.Single(run.ErrorLines));
+    }
+
+    [Fact]
+    public async Task PingPong_NothingListening_ReportsEachRefusalAndExits2()
+    {
+        using var closed = new ClosedPort();
+
+        var run = await BenchRuns.AgainstAsync(closed.Port, "-c", "2", "-d", "5", "--warmup", "0");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Matches(@"errors:      2, the first: connection refused by 127\.0\.0\.1:\d+ \(127\.0\.0\.1\) \(connection [12]\)\n", run.Out);
+        Assert.Matches(
+            $@"^kestrel-echo: 2 error\(s\); the first: connection refused by 127\.0\.0\.1:{closed.Port} \(127\.0\.0\.1\) \(connection [12]\)$",
+            Assert.Single(run.ErrorLines));
+    }
+
+    [Fact]
+    public async Task PingPong_ServerClosesEarly_IsAnErrorNotAMismatch()
+    {
+        await using var broken = BrokenEchoServer.ClosingAfter(100);
+
+        var run = await BenchRuns.AgainstAsync(broken.Port, "-s", "64", "-d", "5", "--warmup", "0", "--json");
+
+        Assert.Equal(2, run.ExitCode);
+        var root = BenchRuns.Json(run);
+        Assert.Equal(1, root.GetProperty("errors").GetInt64());
+        Assert.Equal("closed after 100 of 128 bytes (connection 1)", root.GetProperty("firstError").GetString());
+        Assert.Equal("kestrel-echo: 1 error(s); the first: closed after 100 of 128 bytes (connection 1)", Assert.Single(run.ErrorLines));
+    }
+
+    [Fact]
     public async Task UnknownMode_IsAUsageError()
     {
-        var run = await ClientRun.InvokeAsync("bench", "--mode", "flood", "--port", EchoPort);
+        var run = await BenchRuns.AgainstAsync(EchoPort, "--mode", "flood");
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("flood", run.Error, StringComparison.Ordinal);
+    }
+
+    internal static void AssertLatencies(System.Text.Json.JsonElement root)
+    {
+        var latency = root.GetProperty("latencyMicroseconds");
+        double[] ordered = [.. new[] { "p50", "p90", "p99", "p99.9", "max" }.Select(name => latency.GetProperty(name).GetDouble())];
+        Assert.True(ordered[0] > 0, "p50 is zero");
+        Assert.Equal(ordered.Order(), ordered);
     }
 }

@@ -9,14 +9,23 @@ public sealed record ClientRun(int ExitCode, string Out, string Error)
     /// <summary>The lines on standard error, without the trailing empty one.</summary>
     public string[] ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-    /// <summary>Runs the command line with <paramref name="stdin"/> as standard input (text and bytes alike).</summary>
-    public static async Task<ClientRun> InvokeAsync(string[] args, byte[]? stdin = null)
+    /// <summary>
+    /// The lines on standard error that are not progress: the one a failed command leaves. Progress lines
+    /// (once a second, from bench) start with the elapsed seconds.
+    /// </summary>
+    public string[] FailureLines => [.. ErrorLines.Where(line => line.StartsWith("kestrel-echo:", StringComparison.Ordinal))];
+
+    /// <summary>
+    /// Runs the command line with <paramref name="stdin"/> as standard input (text and bytes alike), and a
+    /// standard error that is a terminal when <paramref name="errorIsTerminal"/>.
+    /// </summary>
+    public static async Task<ClientRun> InvokeAsync(string[] args, byte[]? stdin = null, bool errorIsTerminal = false)
     {
         stdin ??= [];
         using var output = new StringWriter();
         using var error = new StringWriter();
         using var input = new StringReader(Encoding.UTF8.GetString(stdin));
-        var console = new ClientConsole(input, () => new MemoryStream(stdin, writable: false), output, error, isTerminal: false);
+        var console = new ClientConsole(input, () => new MemoryStream(stdin, writable: false), output, error, errorIsTerminal);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using KestrelEcho.Hosting;
 using KestrelEcho.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
@@ -27,6 +28,18 @@ public sealed class EchoService : WebApplicationFactory<global::Program>, IAsync
 
     public IPEndPoint EchoTlsEndPoint => Endpoints.EchoTlsEndPoint ?? throw new InvalidOperationException("The TLS echo endpoint is not bound.");
 
+    public IPEndPoint HttpEndPoint => Endpoints.HttpEndPoint ?? throw new InvalidOperationException("The HTTP endpoint is not bound.");
+
+    /// <summary>The remote address of every live echo connection, as the service's own <c>/connections</c> lists them.</summary>
+    public async Task<string[]> LiveRemoteAddressesAsync()
+    {
+        using var json = await GetJsonAsync("/connections?limit=100000");
+        return [.. json.RootElement.GetProperty("connections").EnumerateArray().Select(connection => connection.GetProperty("remoteAddress").GetString()!)];
+    }
+
+    /// <summary>The service's <c>/connections/recent</c>: closed connections, newest first.</summary>
+    public Task<JsonDocument> RecentConnectionsAsync(int limit) => GetJsonAsync($"/connections/recent?limit={limit}");
+
     private ListenEndpoints Endpoints => Services.GetRequiredService<ListenEndpoints>();
 
     public ValueTask InitializeAsync()
@@ -39,6 +52,13 @@ public sealed class EchoService : WebApplicationFactory<global::Program>, IAsync
     {
         await base.DisposeAsync();
         Certificate.Dispose();
+    }
+
+    private async Task<JsonDocument> GetJsonAsync(string path)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{HttpEndPoint}") };
+        await using var body = await http.GetStreamAsync(path, TestContext.Current.CancellationToken);
+        return await JsonDocument.ParseAsync(body, cancellationToken: TestContext.Current.CancellationToken);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

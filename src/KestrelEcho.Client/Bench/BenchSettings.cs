@@ -1,0 +1,11 @@
+namespace KestrelEcho.Client.Bench;
+
+/// <summary>
+/// A benchmark run: <see cref="Connections"/> (workers for churn), the message or write <see cref="Size"/>,
+/// <see cref="Depth"/> messages or writes in flight per connection, and a <see cref="Warmup"/> (not measured)
+/// followed by the measured <see cref="Duration"/>.
+/// </summary>
+internal sealed record BenchSettings(BenchMode Mode, int Connections, int Size, int Depth, TimeSpan Duration, TimeSpan Warmup)
+{
+    public string ModeName => Mode.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,64 @@
+using System.Net;
+using KestrelEcho.Client.Tests.Infrastructure;
+
+namespace KestrelEcho.Client.Tests.Bench;
+
+[Collection(BenchRuns.Collection)]
+public sealed class ChurnBenchTests(EchoService service)
+{
+    [Fact]
+    public async Task Churn_Json_CountsConnectionsAndTheServiceSawEachCloseCleanly()
+    {
+        var run = await BenchRuns.AgainstAsync(service.EchoEndPoint.Port, "-m", "churn", "-c", "2", "-s", "48", "-d", "0.5", "--warmup", "0.2", "--json");
+
+        Assert.Equal(0, run.ExitCode);
+        var root = BenchRuns.Json(run);
+        Assert.Equal("churn", root.GetProperty("mode").GetString());
+        var connections = root.GetProperty("connectionsOpened").GetInt64();
+        Assert.True(connections > 0, "no connection was measured");
+        Assert.Equal(connections, root.GetProperty("messages").GetInt64());
+        Assert.Equal(connections * 48, root.GetProperty("verifiedBytes").GetInt64());
+        Assert.Equal(connections / 0.5, root.GetProperty("connectionsPerSecond").GetDouble(), connections / 0.5 * 0.01);
+        Assert.Equal(16, root.GetProperty("sourceAddresses").GetInt32());
+        Assert.Equal("connect and exchange", root.GetProperty("latencyOf").GetString());
+        BenchCommandTests.AssertLatencies(root);
+
+        using var recent = await service.RecentConnectionsAsync(200);
+        var churned = recent.RootElement.GetProperty("connections").EnumerateArray()
+            .Where(connection => IPAddress.Parse(connection.GetProperty("remoteAddress").GetString()!).GetAddressBytes()[3] >= 10)
+            .ToArray();
+        Assert.NotEmpty(churned);
+        Assert.All(churned, connection =>
+        {
+            Assert.Equal("client_closed", connection.GetProperty("closeReason").GetString());
+            Assert.Equal(48, connection.GetProperty("bytesReceived").GetInt64());
+            Assert.Equal(48, connection.GetProperty("bytesSent").GetInt64());
+        });
+    }
+
+    [Fact]
+    public async Task Churn_FlippedByte_Exits1NamingTheConnection()
+    {
+        await using var broken = BrokenEchoServer.FlippingByte(20);
+
+        var run = await BenchRuns.AgainstAsync(broken.Port, "-m", "churn", "-c", "2", "-s", "32", "-d", "5", "--warmup", "0");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(string.Empty, run.Out);
+        Assert.Matches(@"^kestrel-echo: mismatch at byte 20 \(sent 0x[0-9a-f]{2}, got 0x[0-9a-f]{2}\) \(connection [12]\)$", Assert.Single(run.FailureLines));
+    }
+
+    [Fact]
+    public async Task Churn_NothingListening_CountsRefusalsAndExits2()
+    {
+        using var closed = new ClosedPort();
+
+        var run = await BenchRuns.AgainstAsync(closed.Port, "-m", "churn", "-c", "2", "-d", "0.3", "--warmup", "0", "--json");
+
+        Assert.Equal(2, run.ExitCode);
+        var root = BenchRuns.Json(run);
+        Assert.True(root.GetProperty("errors").GetInt64() >= 2);
+        Assert.Equal(0, root.GetProperty("connectionsOpened").GetInt64());
+        Assert.Matches(@"^connection refused by 127\.0\.0\.1:\d+ \(127\.0\.0\.1\) from 127\.0\.0\.\d+ \(connection \d+\)$", root.GetProperty("firstError").GetString());
+    }
+}

@@ -1,0 +1,72 @@
+using KestrelEcho.Client.Tests.Infrastructure;
+using KestrelEcho.Tests.Infrastructure;
+
+namespace KestrelEcho.Client.Tests.Bench;
+
+[Collection(BenchRuns.Collection)]
+public sealed class IdleBenchTests(EchoService service)
+{
+    private int EchoPort => service.EchoEndPoint.Port;
+
+    [Fact]
+    public async Task Idle_HoldsEveryConnection_TheServiceListsThemAll()
+    {
+        string[] sources = ["127.0.0.10", "127.0.0.11", "127.0.0.12"];
+        var bench = BenchRuns.AgainstAsync(EchoPort, "-m", "idle", "-c", "6", "--source-addresses", "3", "-d", "2", "--json");
+
+        string[] held = [];
+        await Poll.UntilAsync(
+            async () => (held = [.. (await service.LiveRemoteAddressesAsync()).Where(sources.Contains)]).Length == 6,
+            TimeSpan.FromSeconds(10),
+            () => $"the service listed {held.Length} of the 6 idle connections");
+        Assert.False(bench.IsCompleted, "the run ended before its 2 s hold");
+        Assert.Equal(sources, held.Distinct().Order());
+        var run = await bench;
+
+        Assert.Equal(0, run.ExitCode);
+        var root = BenchRuns.Json(run);
+        Assert.Equal("idle", root.GetProperty("mode").GetString());
+        Assert.Equal(6, root.GetProperty("held").GetInt32());
+        Assert.Equal(6, root.GetProperty("alive").GetInt32());
+        Assert.Equal(6, root.GetProperty("connectionsOpened").GetInt64());
+        Assert.True(root.GetProperty("connectionsPerSecond").GetDouble() > 0);
+        Assert.Equal(2, root.GetProperty("measuredSeconds").GetDouble(), 3);
+        Assert.Equal("connect", root.GetProperty("latencyOf").GetString());
+        BenchCommandTests.AssertLatencies(root);
+        Assert.Contains(run.ErrorLines, line => line.StartsWith("1 s holding: ", StringComparison.Ordinal) && line.Contains(" 6 open,", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Idle_MoreThanThePerAddressLimit_AutomaticSpreadingHoldsThemAll()
+    {
+        // The service admits 100 connections per client address (Echo:MaxConnectionsPerIp's default).
+        var run = await BenchRuns.AgainstAsync(EchoPort, "-m", "idle", "-c", "150", "-d", "0.5", "--json");
+
+        Assert.Equal(0, run.ExitCode);
+        var root = BenchRuns.Json(run);
+        Assert.Equal(3, root.GetProperty("sourceAddresses").GetInt32());
+        Assert.Equal(150, root.GetProperty("held").GetInt32());
+        Assert.Equal(150, root.GetProperty("alive").GetInt32());
+    }
+
+    [Fact]
+    public async Task Idle_OneSourceAddressOverThePerAddressLimit_RefusedConnectionsAreErrors()
+    {
+        // Connections an earlier test closed from this address must be counted out first, or they too take slots.
+        await Poll.UntilAsync(
+            async () => !(await service.LiveRemoteAddressesAsync()).Contains("127.0.0.10"),
+            TimeSpan.FromSeconds(10),
+            "earlier connections from 127.0.0.10 to close");
+
+        var run = await BenchRuns.AgainstAsync(EchoPort, "-m", "idle", "-c", "150", "--source-addresses", "1", "-d", "0.5", "--json");
+
+        Assert.Equal(2, run.ExitCode);
+        var root = BenchRuns.Json(run);
+        Assert.Equal(150, root.GetProperty("held").GetInt32());
+        Assert.Equal(100, root.GetProperty("alive").GetInt32());
+        Assert.Equal(50, root.GetProperty("errors").GetInt64());
+        Assert.Matches(
+            @"^kestrel-echo: 50 error\(s\); the first: held connection lost: (closed after 0 of 8 bytes|connection reset) \(connection \d+\)$",
+            Assert.Single(run.FailureLines));
+    }
+}

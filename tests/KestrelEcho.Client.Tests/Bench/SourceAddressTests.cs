@@ -1,0 +1,47 @@
+using KestrelEcho.Client.Tests.Infrastructure;
+using KestrelEcho.Tests.Infrastructure;
+
+namespace KestrelEcho.Client.Tests.Bench;
+
+[Collection(BenchRuns.Collection)]
+public sealed class SourceAddressTests(EchoService service)
+{
+    [Fact]
+    public async Task PingPong_FourSourceAddresses_TheServiceSeesTwoConnectionsFromEach()
+    {
+        string[] sources = ["127.0.0.10", "127.0.0.11", "127.0.0.12", "127.0.0.13"];
+        var bench = BenchRuns.AgainstAsync(service.EchoEndPoint.Port, "-c", "8", "--source-addresses", "4", "-d", "1.5", "--warmup", "0", "--json");
+
+        string[] seen = [];
+        await Poll.UntilAsync(
+            async () => (seen = [.. (await service.LiveRemoteAddressesAsync()).Where(sources.Contains)]).Length == 8,
+            TimeSpan.FromSeconds(10),
+            () => $"the service listed {seen.Length} of the 8 connections: {string.Join(", ", seen)}");
+        Assert.All(sources, source => Assert.Equal(2, seen.Count(address => address == source)));
+        var run = await bench;
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(4, BenchRuns.Json(run).GetProperty("sourceAddresses").GetInt32());
+    }
+
+    [Fact]
+    public async Task SourceAddresses_NonLoopbackTarget_IsAUsageErrorBeforeConnecting()
+    {
+        var run = await ClientRun.InvokeAsync("bench", "--host", "192.0.2.1", "--port", "7", "--source-addresses", "2");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(string.Empty, run.Out);
+        Assert.Equal(
+            "kestrel-echo: --source-addresses binds to 127.0.0.x, which reaches only IPv4 loopback targets, and 192.0.2.1 is not one; use --source-addresses 0",
+            Assert.Single(run.ErrorLines));
+    }
+
+    [Fact]
+    public async Task SourceAddresses_OutOfRange_IsAUsageError()
+    {
+        var run = await ClientRun.InvokeAsync("bench", "--source-addresses", "246");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("--source-addresses must be between 0 and 245", run.Error, StringComparison.Ordinal);
+    }
+}
