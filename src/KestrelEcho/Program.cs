@@ -5,6 +5,11 @@ using KestrelEcho.Hosting;
 using KestrelEcho.Ops;
 using KestrelEcho.Telemetry;
 using KestrelEcho.Tls;
+using Microsoft.Extensions.Logging.Console;
+
+// Both before the first socket exists: the runtime reads its inline-completions switch once.
+InlineSocketIo.EnableUnlessConfigured();
+OpenFileLimit.RaiseSoftToHard();
 
 var builder = WebApplication.CreateSlimBuilder(args);
 
@@ -24,6 +29,10 @@ builder.Services.AddSystemd();
 // The host logs a failed start with its whole exception. Below, a failure the operator caused becomes one
 // line naming the setting, and any other still ends the process with its stack trace, so nothing is lost.
 builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+
+// Connection logs are written from the socket event threads (InlineSocketIo). When the console cannot keep up,
+// dropping lines (the logger counts what it dropped) is better than stalling every connection behind a full queue.
+builder.Services.Configure<ConsoleLoggerOptions>(console => console.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite);
 
 ListenEndpoints? endpoints = null;
 try

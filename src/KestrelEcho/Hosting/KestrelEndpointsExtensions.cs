@@ -5,6 +5,7 @@ using KestrelEcho.Ops;
 using KestrelEcho.Tls;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace KestrelEcho.Hosting;
@@ -22,8 +23,11 @@ internal static class KestrelEndpointsExtensions
     {
         builder.Services.AddSingleton<ListenEndpoints>();
         builder.Services.AddHostedService<EndpointAnnouncer>();
+        builder.Services.Replace(ServiceDescriptor.Singleton<IMemoryPoolFactory<byte>, LargeSegmentMemoryPoolFactory>());
         builder.WebHost.UseSockets(static sockets =>
         {
+            sockets.UnsafePreferInlineScheduling = InlineSocketIo.Enabled;
+
             // What a client that sends without reading can make us hold: this much unread input (the transport
             // stops reading from the socket past it) plus the output pipe's 64 KiB, so about 128 KiB a
             // connection. Kestrel's default is 1 MiB, which is 1 GiB for 1,000 such clients.
