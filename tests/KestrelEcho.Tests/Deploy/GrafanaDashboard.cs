@@ -13,8 +13,6 @@ public sealed partial class GrafanaDashboard
     public static GrafanaDashboard Load(string path) =>
         new(JsonNode.Parse(File.ReadAllText(path)) ?? throw new InvalidOperationException($"{path} is empty."));
 
-    public JsonNode Root => _root;
-
     /// <summary>Every panel's PromQL target, rows' nested panels included.</summary>
     public IReadOnlyList<DashboardQuery> Queries =>
     [
@@ -44,13 +42,12 @@ public sealed partial class GrafanaDashboard
     /// </summary>
     public static string Substitute(string expression, IReadOnlyDictionary<string, string> variables)
     {
-        var substituted = Variable().Replace(expression, match =>
+        return Variable().Replace(expression, match =>
         {
             var name = match.Groups["braced"].Success ? match.Groups["braced"].Value : match.Groups["bare"].Value;
             Assert.True(variables.TryGetValue(name, out var value), $"`{expression}` uses ${name}, which the test does not know");
             return value;
         });
-        return substituted;
     }
 
     private static IEnumerable<JsonNode> Panels(JsonArray panels)

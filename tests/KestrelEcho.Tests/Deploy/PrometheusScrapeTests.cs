@@ -62,9 +62,8 @@ public sealed class PrometheusScrapeTests(ScrapedServiceFixture scraped) : IClas
                 continue;
             }
 
-            IReadOnlyList<JsonElement> result = [];
             await Poll.UntilAsync(
-                async () => (result = await scraped.Prometheus.QueryVectorAsync(expression)).Count > 0,
+                async () => (await scraped.Prometheus.QueryVectorAsync(expression)).Count > 0,
                 TimeSpan.FromSeconds(30),
                 $"{query} `{expression}` to return data");
         }
