@@ -13,6 +13,9 @@ internal sealed class ConnectionAdmission(EchoSettings settings, DrainState drai
     private readonly Dictionary<IPAddress, int> _perAddress = [];
     private int _admitted;
 
+    /// <summary>Connections admitted and still open: what <see cref="EchoOptions.MaxConnections"/> limits.</summary>
+    public int Admitted => Volatile.Read(ref _admitted);
+
     /// <summary>Returns the refusal, or null when the connection is admitted (then <see cref="Release"/> it).</summary>
     public CloseReason? TryAdmit(IPAddress? address)
     {

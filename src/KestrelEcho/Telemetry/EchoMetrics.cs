@@ -5,7 +5,8 @@ namespace KestrelEcho.Telemetry;
 
 /// <summary>
 /// The echo path's own instruments. Kestrel's meter already reports active connections and connection
-/// duration per endpoint; these add what only the echo path knows: bytes moved and how connections ended.
+/// duration per endpoint; these add what only the echo path knows: bytes moved, how connections ended, and
+/// the state an alert compares against (admitted connections, the limit in force, whether draining).
 /// </summary>
 internal sealed class EchoMetrics
 {
@@ -22,7 +23,7 @@ internal sealed class EchoMetrics
     private readonly Counter<long> _bytesSent;
     private readonly Histogram<double> _connectionDuration;
 
-    public EchoMetrics(IMeterFactory meterFactory)
+    public EchoMetrics(IMeterFactory meterFactory, ConnectionAdmission admission, EchoSettings settings, DrainState drain)
     {
         var meter = meterFactory.Create(MeterName);
 
@@ -51,6 +52,59 @@ internal sealed class EchoMetrics
             unit: "s",
             description: "How long echo connections lived, by close reason.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_durationBuckets });
+
+        // Not Kestrel's kestrel.active_connections: that one is per listener (plain and TLS echo apart, HTTP
+        // beside them) and counts refused connections until they close; the limit counts admitted echo
+        // connections across both echo endpoints, so an alert must compare against exactly this.
+        meter.CreateObservableUpDownCounter(
+            "kestrel_echo.connections.active",
+            () => admission.Admitted,
+            unit: "{connection}",
+            description: "Echo connections admitted and open now (plain and TLS): what Echo:MaxConnections limits.");
+
+        // Observed, not copied at start: the limit can be changed at run time (appsettings.json is watched).
+        meter.CreateObservableGauge(
+            "kestrel_echo.connections.limit",
+            () => settings.Current.MaxConnections,
+            unit: "{connection}",
+            description: "Echo:MaxConnections in force: admitted connections beyond it are refused (connection_limit).");
+
+        meter.CreateObservableGauge(
+            "kestrel_echo.draining",
+            () => drain.IsDraining ? 1 : 0,
+            description: "1 while the service is stopping: readiness is 503, new echo connections are refused, open ones drain.");
+    }
+
+    /// <summary>
+    /// Puts every counter on the export at 0, each close reason included. Prometheus takes a series' first
+    /// sample as its starting point, so without this the first <c>error</c> close (or the first bytes, or the
+    /// first close of any kind) would never show in <c>rate()</c> or <c>increase()</c>, and an alert on it
+    /// would miss it.
+    /// </summary>
+    public void PublishCountersAtZero()
+    {
+        if (_connectionsOpened.Enabled)
+        {
+            _connectionsOpened.Add(0);
+        }
+
+        if (_bytesReceived.Enabled)
+        {
+            _bytesReceived.Add(0);
+        }
+
+        if (_bytesSent.Enabled)
+        {
+            _bytesSent.Add(0);
+        }
+
+        if (_connectionsClosed.Enabled)
+        {
+            foreach (var reason in Enum.GetValues<CloseReason>())
+            {
+                _connectionsClosed.Add(0, new KeyValuePair<string, object?>(CloseReasonTag, reason.ToName()));
+            }
+        }
     }
 
     public void ConnectionOpened()

@@ -22,9 +22,15 @@ internal static class TelemetryServiceCollectionExtensions
             .ConfigureResource(static resource => resource.AddService(ServiceName))
             .WithMetrics(static metrics => metrics
                 .AddMeter(s_meters)
+                // Prometheus keeps the _count suffix for histograms and summaries (promtool check metrics flags
+                // any other): these three runtime gauges get names that say the same without it.
+                .AddView("dotnet.assembly.count", "dotnet.assembly.loaded")
+                .AddView("dotnet.process.cpu.count", "dotnet.process.cpu.available")
+                .AddView("dotnet.timer.count", "dotnet.timer.active")
                 // No response cache (the exporter's default is 300 ms): a scrape right after traffic must show it,
                 // and Prometheus scrapes far too rarely for rendering to cost anything.
                 .AddPrometheusExporter(static prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
+        services.AddHostedService<CounterSeriesPublisher>();
         return services;
     }
 }

@@ -1,11 +1,14 @@
 namespace KestrelEcho.Tests.Infrastructure;
 
-/// <summary>Files of the repository the tests were built from (deploy/ artefacts, the root appsettings.json).</summary>
+/// <summary>Files of the repository the tests were built from (deploy/ artefacts, the root appsettings.json), found from the test binaries up.</summary>
 public static class RepositoryFiles
 {
-    public static string Root { get; } = FindRoot();
+    private static readonly Lazy<string> s_root = new(FindRoot);
 
-    public static string PathOf(string relativePath) => Path.Combine(Root, relativePath);
+    public static string Root => s_root.Value;
+
+    /// <summary>The absolute path of <paramref name="relativePath"/> (forward slashes) under the repository root.</summary>
+    public static string PathOf(string relativePath) => Path.Combine(Root, relativePath.Replace('/', Path.DirectorySeparatorChar));
 
     public static string ReadAllText(string relativePath) => File.ReadAllText(PathOf(relativePath));
 
@@ -19,6 +22,6 @@ public static class RepositoryFiles
             }
         }
 
-        throw new InvalidOperationException($"No KestrelEcho.sln above {AppContext.BaseDirectory}.");
+        throw new InvalidOperationException($"No KestrelEcho.sln above {AppContext.BaseDirectory}: the tests run from the repository's build output.");
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace KestrelEcho.Tests.Infrastructure;
@@ -83,18 +84,43 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Waits for the start-up line that names the echo endpoint and returns the bound endpoint.</summary>
-    public async Task<IPEndPoint> WaitForEchoEndPointAsync()
+    public Task<IPEndPoint> WaitForEchoEndPointAsync() => WaitForEndPointAsync(EchoListeningLine(), "echo");
+
+    /// <summary>Waits for the start-up line that names the HTTP endpoint and returns the bound endpoint.</summary>
+    public Task<IPEndPoint> WaitForHttpEndPointAsync() => WaitForEndPointAsync(HttpListeningLine(), "HTTP");
+
+    /// <summary>An HTTP client for the service's HTTP endpoint (once the service has logged it).</summary>
+    public async Task<HttpClient> CreateHttpClientAsync() => new() { BaseAddress = new Uri($"http://{await WaitForHttpEndPointAsync()}") };
+
+    /// <summary>A connected client of the service's echo endpoint.</summary>
+    public async Task<Socket> ConnectEchoAsync(CancellationToken cancellationToken)
+    {
+        var endPoint = await WaitForEchoEndPointAsync();
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(endPoint, cancellationToken);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<IPEndPoint> WaitForEndPointAsync(Regex listeningLine, string endpointName)
     {
         IPEndPoint? endPoint = null;
         await Poll.UntilAsync(
             () =>
             {
-                var match = _stdout.Select(static line => EchoListeningLine().Match(line)).FirstOrDefault(static m => m.Success);
+                var match = _stdout.Select(line => listeningLine.Match(line)).FirstOrDefault(static m => m.Success);
                 endPoint = match is null ? null : IPEndPoint.Parse(match.Groups["endpoint"].Value);
                 return endPoint is not null || _process.HasExited;
             },
             TimeSpan.FromSeconds(30),
-            "the service to log its echo endpoint");
+            $"the service to log its {endpointName} endpoint");
 
         return endPoint ?? throw new InvalidOperationException($"The service exited with {_process.ExitCode}: {string.Join('\n', Stderr)}");
     }
@@ -164,4 +190,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     [GeneratedRegex(@"Echo endpoint listening on tcp://(?<endpoint>\S+)")]
     private static partial Regex EchoListeningLine();
+
+    [GeneratedRegex(@"HTTP endpoint listening on http://(?<endpoint>\S+)")]
+    private static partial Regex HttpListeningLine();
 }

@@ -1,0 +1,24 @@
+namespace KestrelEcho.Telemetry;
+
+/// <summary>
+/// Puts the echo counters on the export at 0 once the host has started. Not earlier: a measurement taken
+/// before the OpenTelemetry meter provider listens (its own hosted service creates it at start) is lost.
+/// </summary>
+internal sealed class CounterSeriesPublisher(EchoMetrics metrics) : IHostedLifecycleService
+{
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        metrics.PublishCountersAtZero();
+        return Task.CompletedTask;
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
