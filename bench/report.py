@@ -6,9 +6,9 @@ import statistics
 import subprocess
 import sys
 
-raw_dir, elapsed, reps, warmup, duration, idle_conns = sys.argv[1:7]
+raw_dir, elapsed, reps, warmup, duration, idle_conns, idle_conns_large = sys.argv[1:8]
 
-SERVERS = ["c-epoll", "ours-jit", "ours-aot", "bare-kestrel", "go", "node"]
+SERVERS = ["c-epoll", "ours-jit", "ours-aot", "bare-tuned", "bare-kestrel", "go", "node"]
 REFERENCE = "c-epoll"
 
 # case -> (title, what was run, primary metric, unit, higher is better, extra metrics)
@@ -28,12 +28,17 @@ CASES = [
     ("light-1000", "Light load: 1 connection at 1,000 round trips/s", "64 B messages on a fixed schedule",
      "server_cpu_pct", "server CPU %", False, ["p50_us", "p99_us", "max_us", "others_cpu0_pct"]),
     ("idle", f"Idle: {int(idle_conns):,} connections held", "one byte echoed on each, then 2 s idle",
-     "rss_per_conn_bytes", "server RSS bytes a connection", False, ["rss_before_kb", "rss_after_kb"]),
+     "rss_per_conn_bytes", "server RSS bytes a connection", False,
+     ["rss_before_kb", "rss_after_kb", "connections_ms", "metrics_ms"]),
+    ("idle-large", f"Idle: {int(idle_conns_large):,} connections held", "one byte echoed on each, then 2 s idle",
+     "rss_per_conn_bytes", "server RSS bytes a connection", False,
+     ["rss_before_kb", "rss_after_kb", "connections_ms", "metrics_ms"]),
 ]
 LABELS = {"p50_us": "p50 µs", "p99_us": "p99 µs", "max_us": "max µs", "server_cpu_pct": "server CPU %",
           "loadgen_cpu_pct": "loadgen CPU %",
           "others_cpu0_pct": "others on CPU 0 %", "others_cpu1_pct": "others on CPU 1 %", "rss_before_kb": "RSS before (KiB)", "rss_after_kb": "RSS after (KiB)",
-          "startup_ms": "start to ready (ms)", "idle_rss_kb": "idle RSS (KiB)"}
+          "startup_ms": "start to ready (ms)", "idle_rss_kb": "idle RSS (KiB)",
+          "connections_ms": "GET /connections ms", "metrics_ms": "GET /metrics ms"}
 
 runs = {}
 for name in os.listdir(raw_dir):
@@ -110,12 +115,61 @@ if loads:
     out.append(f"- 1-minute load average seen around the runs: {min(loads):.2f}–{max(loads):.2f} "
                "(above ~2 means something else shared the two CPUs: read the spreads with that in mind)")
 out.append("")
-out.append("Servers: **c-epoll** `bench/c/epoll_echo.c` (one thread, epoll: the hardware reference); **ours-jit** / "
-           "**ours-aot** KestrelEcho with every feature at its default (`--Echo:DrainTimeout 00:00:00`, "
-           "bound to 127.0.0.1), JIT (`dotnet KestrelEcho.dll`) and Native AOT; **bare-kestrel** "
-           "`bench/BareKestrelEcho` (Kestrel defaults, a bare ConnectionHandler loop: no registry, limits, "
-           "metrics or logging — the cost of our features); **go** `bench/go/echo.go` (goroutine per "
+out.append("Servers: **c-epoll** `bench/c/epoll_echo.c` (one thread, epoll, 64 KiB buffer: the hardware reference); "
+           "**ours-jit** / **ours-aot** KestrelEcho with every feature at its default (`--Echo:DrainTimeout 00:00:00`, "
+           "bound to 127.0.0.1, `--Echo:MaxConnections 20000` for the 18,000-connection case), JIT "
+           "(`dotnet KestrelEcho.dll`) and Native AOT; **bare-tuned** `bench/BareKestrelEcho --tuned` (Native AOT, "
+           "a bare ConnectionHandler loop on exactly our socket transport set-up, `EchoSocketTransport`: no registry, "
+           "limits, metrics or logging — ours-aot against it is the cost of our features); **bare-kestrel** the same "
+           "loop on Kestrel as it comes (JIT, default transport); **go** `bench/go/echo.go` (goroutine per "
            "connection, 32 KiB buffered copy); **node** `bench/node/echo.js` (`socket.pipe(socket)`).\n")
+
+out.append("## Targets (issue 5)\n")
+out.append("Computed from the medians below; each line says met or missed with the figures.\n")
+
+
+def target(text, ok):
+    out.append(f"- {'**met**' if ok else '**missed**'}: {text}")
+
+
+def m(case, server, key):
+    return med(case, server, key)[0]
+
+
+THROUGHPUT = [(c[0], c[3]) for c in CASES if c[5]]
+costs = []
+for case, key in THROUGHPUT + [("light-1000", "server_cpu_pct"), ("idle", "rss_per_conn_bytes"),
+                               ("idle-large", "rss_per_conn_bytes")]:
+    ours, bare = m(case, "ours-aot", key), m(case, "bare-tuned", key)
+    if ours and bare:
+        higher = dict((c[0], c[5]) for c in CASES)[case]
+        costs.append((case, ours / bare if higher else bare / ours))
+if costs:
+    worst = min(costs, key=lambda c: c[1])
+    target("1. features cost almost nothing, ours-aot ≥ 0.95× bare-tuned in every case: "
+           + ", ".join(f"{c} {r:.2f}×" for c, r in costs) + f" (worst {worst[0]})", worst[1] >= 0.95)
+for case in ("pingpong-100", "pingpong-1000"):
+    ours, c, go, node = (m(case, s_, "msgs_per_s") for s_ in ("ours-aot", "c-epoll", "go", "node"))
+    if None not in (ours, c, go, node):
+        target(f"2. {case}: ours-aot {ours:,.0f} msgs/s = {ours / c:.2f}× c-epoll (≥ 0.80), "
+               f"{ours / go:.2f}× go, {ours / node:.2f}× node (> 1)", ours / c >= 0.8 and ours > go and ours > node)
+ours, c = m("stream-16", "ours-aot", "mib_per_s"), m("stream-16", "c-epoll", "mib_per_s")
+if ours and c:
+    target(f"3. stream: ours-aot {ours:,.0f} MiB/s = {ours / c:.2f}× c-epoll (≥ 0.70)", ours / c >= 0.7)
+rss, conn_ms, met_ms = (m("idle-large", "ours-aot", k) for k in ("rss_per_conn_bytes", "connections_ms", "metrics_ms"))
+if None not in (rss, conn_ms, met_ms):
+    target(f"4. idle: {int(idle_conns_large):,} connections at {rss / 1000:.1f} KB RSS each (≤ 4 KB); "
+           f"/connections {conn_ms:.0f} ms, /metrics {met_ms:.0f} ms (< 1,000 ms)",
+           rss <= 4000 and conn_ms < 1000 and met_ms < 1000)
+cpu, p99, c_p99 = m("light-1000", "ours-aot", "server_cpu_pct"), m("light-1000", "ours-aot", "p99_us"), \
+    m("light-1000", "c-epoll", "p99_us")
+if None not in (cpu, p99, c_p99):
+    target(f"5. light load: ours-aot {cpu:.1f} % of a core (≤ 10 %), p99 {p99:,.0f} µs vs c-epoll {c_p99:,.0f} µs "
+           f"(≤ +50 %)", cpu <= 10 and p99 <= 1.5 * c_p99)
+start = m("startup", "ours-aot", "startup_ms")
+if start:
+    target(f"6. Native AOT start to ready {start:.0f} ms (≤ 150 ms)", start <= 150)
+out.append("")
 
 for case, title, what, key, unit, higher, extras in CASES:
     out.append(f"## {title}\n")
@@ -130,10 +184,12 @@ for case, title, what, key, unit, higher, extras in CASES:
             continue
         cells = [med(case, server, e)[1] for e in extras]
         out.append(f"| {server} | {text} | {ratio(m, ref)} | " + " | ".join(cells) + " |")
+    tuned, _ = med(case, "bare-tuned", key)
     bare, _ = med(case, "bare-kestrel", key)
     jit, _ = med(case, "ours-jit", key)
     aot, _ = med(case, "ours-aot", key)
-    out.append(f"\nOurs vs bare Kestrel ({unit}): JIT {ratio(jit, bare)}, AOT {ratio(aot, bare)}.\n")
+    out.append(f"\nours-aot vs bare-tuned ({unit}, the cost of our features): {ratio(aot, tuned)}. "
+               f"Ours vs Kestrel as it comes (bare-kestrel): JIT {ratio(jit, bare)}, AOT {ratio(aot, bare)}.\n")
 
 out.append("## Start-up (KestrelEcho only: the others have no readiness endpoint)\n")
 out.append("Process start (fork) to the first `GET /health/ready` answering 200, polled every millisecond; then "

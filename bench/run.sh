@@ -26,9 +26,10 @@ for arg in "$@"; do
 done
 
 if [[ $QUICK == 1 ]]; then
-    REPS=1 WARMUP=0.5 DURATION=2 IDLE_CONNS=2000
+    REPS=1 WARMUP=0.5 DURATION=2 IDLE_CONNS=2000 IDLE_CONNS_LARGE=4000
 else
-    REPS=3 WARMUP=1 DURATION=5 IDLE_CONNS=10000
+    # 18,000 held connections: the most one process can hold here (20,000 open files) with room to spare.
+    REPS=3 WARMUP=1 DURATION=5 IDLE_CONNS=10000 IDLE_CONNS_LARGE=18000
 fi
 # Spread over 200 source addresses (127.0.0.10-209): 50 idle connections an address at most, under the
 # service's default limit of 100 a client address.
@@ -63,12 +64,14 @@ gcc -O2 -Wall -Wextra -Werror -o "$BUILD/epoll_echo" "$BENCH/c/epoll_echo.c"
 log "building KestrelEcho (Release, JIT) and BareKestrelEcho"
 dotnet build "$ROOT/src/KestrelEcho" -c Release -o "$BUILD/jit" -nologo -v q >/dev/null
 dotnet build "$BENCH/BareKestrelEcho" -c Release -o "$BUILD/bare" -nologo -v q >/dev/null
-log "publishing KestrelEcho (Native AOT)"
+log "publishing KestrelEcho and BareKestrelEcho (Native AOT)"
 dotnet publish "$ROOT/src/KestrelEcho" -c Release -o "$BUILD/aot" -nologo -v q >/dev/null
+dotnet publish "$BENCH/BareKestrelEcho" -c Release -o "$BUILD/bare-aot" -nologo -v q >/dev/null
 
 # ---- servers -------------------------------------------------------------------------------------------
-SERVERS=(c-epoll ours-jit ours-aot bare-kestrel go node)
-OURS_ARGS=(--Echo:DrainTimeout 00:00:00 --Echo:Address 127.0.0.1 --Http:Address 127.0.0.1)
+SERVERS=(c-epoll ours-jit ours-aot bare-tuned bare-kestrel go node)
+# The connection limit (10,000 by default) is raised for the 18,000-connection idle case; no other case nears it.
+OURS_ARGS=(--Echo:DrainTimeout 00:00:00 --Echo:Address 127.0.0.1 --Http:Address 127.0.0.1 --Echo:MaxConnections 20000)
 
 RUN_DIR=$(mktemp -d /tmp/kestrel-echo-bench.XXXXXX)
 RAW=$RUN_DIR/raw
@@ -93,6 +96,7 @@ server_command() {  # name -> SERVER_DIR and SERVER_CMD for ECHO_PORT/HTTP_PORT
         c-epoll)      SERVER_DIR=$BUILD;      SERVER_CMD=("$BUILD/epoll_echo" "$ECHO_PORT") ;;
         ours-jit)     SERVER_DIR=$BUILD/jit;  SERVER_CMD=(dotnet "$BUILD/jit/KestrelEcho.dll" --Echo:Port "$ECHO_PORT" --Http:Port "$HTTP_PORT" "${OURS_ARGS[@]}") ;;
         ours-aot)     SERVER_DIR=$BUILD/aot;  SERVER_CMD=("$BUILD/aot/KestrelEcho" --Echo:Port "$ECHO_PORT" --Http:Port "$HTTP_PORT" "${OURS_ARGS[@]}") ;;
+        bare-tuned)   SERVER_DIR=$BUILD/bare-aot; SERVER_CMD=("$BUILD/bare-aot/BareKestrelEcho" "$ECHO_PORT" --tuned) ;;
         bare-kestrel) SERVER_DIR=$BUILD/bare; SERVER_CMD=(dotnet "$BUILD/bare/BareKestrelEcho.dll" "$ECHO_PORT") ;;
         go)           SERVER_DIR=$BUILD;      SERVER_CMD=("$BUILD/go_echo" "$ECHO_PORT") ;;
         node)         SERVER_DIR=$BUILD;      SERVER_CMD=(node "$BENCH/node/echo.js" "$ECHO_PORT") ;;
@@ -171,7 +175,9 @@ run_case_once() {  # case server rep
     local case=$1 server=$2 rep=$3 out="$RAW/$1.$2.$3"
     start_server "$server"
     echo "loadavg_before=$(cut -d' ' -f1 /proc/loadavg)" >"$out"
-    local common=(--port "$ECHO_PORT" --server-pid "$SERVER_PID")
+    local common=(--port "$ECHO_PORT" --server-pid "$SERVER_PID") ops=()
+    # Ours also answers /connections and /metrics while the idle connections are held: timed.
+    [[ $server == ours-* ]] && ops=(--http-port "$HTTP_PORT" --ops-probe 1)
     case $case in
         pingpong-1)    loadgen pingpong "${common[@]}" --conns 1 --size 64 ;;
         pingpong-100)  loadgen pingpong "${common[@]}" --conns 100 --size 64 --src-count "$SOURCES" ;;
@@ -179,7 +185,8 @@ run_case_once() {  # case server rep
         stream-16)     loadgen stream "${common[@]}" --conns 16 --size 65536 ;;
         churn)         loadgen churn "${common[@]}" --conns 32 --size 64 --src-count "$SOURCES" ;;
         light-1000)    loadgen rate "${common[@]}" --rate 1000 --size 64 ;;
-        idle)          loadgen idle "${common[@]}" --conns "$IDLE_CONNS" --src-count "$SOURCES" --hold 2 ;;
+        idle)          loadgen idle "${common[@]}" --conns "$IDLE_CONNS" --src-count "$SOURCES" --hold 2 "${ops[@]}" ;;
+        idle-large)    loadgen idle "${common[@]}" --conns "$IDLE_CONNS_LARGE" --src-count "$SOURCES" --hold 2 "${ops[@]}" ;;
     esac >>"$out" || { echo "bench/run.sh: $case on $server failed; server output:" >&2; tail -20 "$RUN_DIR/server.log" >&2; exit 1; }
     echo "loadavg_after=$(cut -d' ' -f1 /proc/loadavg)" >>"$out"
     stop_server
@@ -201,7 +208,7 @@ run_startup() {  # server rep: process start to /health/ready 200, then RSS afte
     log "startup $server rep $rep: $(tr '\n' ' ' <"$out")"
 }
 
-CASES=(pingpong-1 pingpong-100 pingpong-1000 stream-16 churn light-1000 idle)
+CASES=(pingpong-1 pingpong-100 pingpong-1000 stream-16 churn light-1000 idle idle-large)
 STARTED=$(date +%s)
 log "run directory $RUN_DIR; $REPS repetition(s), ${WARMUP}s warm-up + ${DURATION}s measured a case"
 for rep in $(seq 1 "$REPS"); do
@@ -220,6 +227,6 @@ ELAPSED=$(( $(date +%s) - STARTED ))
 RESULT=$BENCH/results/$(date -u +%Y-%m-%d).md
 [[ $QUICK == 1 ]] && RESULT=$BUILD/results-quick.md
 mkdir -p "$(dirname "$RESULT")"
-python3 "$BENCH/report.py" "$RAW" "$ELAPSED" "$REPS" "$WARMUP" "$DURATION" "$IDLE_CONNS" >"$RESULT"
+python3 "$BENCH/report.py" "$RAW" "$ELAPSED" "$REPS" "$WARMUP" "$DURATION" "$IDLE_CONNS" "$IDLE_CONNS_LARGE" >"$RESULT"
 log "results: ${RESULT#"$ROOT"/} (matrix took ${ELAPSED}s)"
 rm -rf "$RUN_DIR"

@@ -1,15 +1,24 @@
 using System.Globalization;
 using System.Net;
 using BareKestrelEcho;
+using KestrelEcho.Hosting;
 using Microsoft.AspNetCore.Connections;
 
-// Usage: BareKestrelEcho PORT [ADDRESS]   (ADDRESS defaults to 127.0.0.1)
+// Usage: BareKestrelEcho PORT [--tuned]
+//   Kestrel as it comes, or with --tuned the socket transport set up exactly as KestrelEcho sets it up (inline
+//   completions and scheduling, 64 KiB read buffers, 64 KiB unread-input bound), so the two differ only by
+//   KestrelEcho's features.
 var port = int.Parse(args[0], CultureInfo.InvariantCulture);
-var address = args.Length > 1 ? IPAddress.Parse(args[1]) : IPAddress.Loopback;
+var tuned = args.Contains("--tuned");
 
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
+if (tuned)
+{
+    builder.UseEchoSocketTransport();
+}
+
 builder.WebHost.ConfigureKestrel(kestrel =>
-    kestrel.Listen(address, port, listen => listen.UseConnectionHandler<EchoHandler>()));
+    kestrel.Listen(IPAddress.Loopback, port, listen => listen.UseConnectionHandler<EchoHandler>()));
 
 await builder.Build().RunAsync();

@@ -10,7 +10,8 @@
 //   stream    --conns N --size S             full duplex, S-byte writes, up to --window bytes in flight
 //   churn     --conns C                      C slots, each: connect, send S bytes, read them back, close
 //   rate      --rate R                       1 connection, R round trips a second on a fixed schedule
-//   idle      --conns N --hold T             open N connections, echo 1 byte on each, measure server RSS
+//   idle      --conns N --hold T             open N connections, echo 1 byte on each, measure server RSS;
+//             [--ops-probe 1 --http-port P]  then time GET /connections and /metrics while they are held
 //   startup   --http-port P -- CMD...        start CMD, time until GET /health/ready answers 200, idle RSS
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -44,7 +45,7 @@ static struct {
     int conns, size, depth, src_count;
     double warmup, duration, rate, hold, settle;
     long window;
-    int server_pid;
+    int server_pid, ops_probe;
     const char *child_log;
     char **child_argv;
 } opt = {
@@ -449,6 +450,27 @@ static int run_churn(void) {
     return 0;
 }
 
+/* GET path on the HTTP port, read to the end; returns the milliseconds taken, or -1 unless it answered 200. */
+static double http_get_ms(const char *path) {
+    struct sockaddr_in a = server_addr(opt.http_port);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return -1;
+    struct timeval tv = {.tv_sec = 10};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    uint64_t t0 = now_ns();
+    char req[256], head[16] = {0}, rest[65536];
+    int len = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", path);
+    int ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0
+        && send(fd, req, (size_t)len, MSG_NOSIGNAL) == len
+        && recv(fd, head, 12, MSG_WAITALL) == 12
+        && strncmp(head, "HTTP/1.1 200", 12) == 0;
+    ssize_t r;
+    while (ok && (r = recv(fd, rest, sizeof rest, 0)) > 0) {}
+    double ms = (double)(now_ns() - t0) / 1e6;
+    close(fd);
+    return ok ? ms : -1;
+}
+
 /* ---- idle: hold many connections, server memory per connection ---- */
 static int run_idle(void) {
     if (!opt.server_pid) { fprintf(stderr, "loadgen: idle needs --server-pid\n"); return 1; }
@@ -476,6 +498,12 @@ static int run_idle(void) {
     long after = proc_rss_kb(opt.server_pid);
     printf("idle_conns=%d\nrss_before_kb=%ld\nrss_after_kb=%ld\n", n, before, after);
     printf("rss_per_conn_bytes=%.0f\n", (double)(after - before) * 1024.0 / n);
+    if (opt.ops_probe) {
+        /* The ops endpoints, answered in full while every connection is held. */
+        double connections_ms = http_get_ms("/connections"), metrics_ms = http_get_ms("/metrics");
+        if (connections_ms < 0 || metrics_ms < 0) { fprintf(stderr, "loadgen: /connections or /metrics did not answer 200\n"); return 1; }
+        printf("connections_ms=%.1f\nmetrics_ms=%.1f\n", connections_ms, metrics_ms);
+    }
     return 0;
 }
 
@@ -535,7 +563,7 @@ static void usage(void) {
     fprintf(stderr,
             "usage: loadgen pingpong|stream|churn|rate|idle|startup [--host H] [--port P] [--conns N]\n"
             "       [--size S] [--depth D] [--window B] [--src-count K] [--warmup S] [--duration S] [--rate R]\n"
-            "       [--hold S] [--server-pid PID] [--http-port P] [--settle S] [--child-log F] [-- CMD...]\n");
+            "       [--hold S] [--server-pid PID] [--http-port P] [--ops-probe 1] [--settle S] [--child-log F] [-- CMD...]\n");
     exit(1);
 }
 
@@ -550,6 +578,7 @@ int main(int argc, char **argv) {
         if (!strcmp(a, "--host")) opt.host = v;
         else if (!strcmp(a, "--port")) opt.port = atoi(v);
         else if (!strcmp(a, "--http-port")) opt.http_port = atoi(v);
+        else if (!strcmp(a, "--ops-probe")) opt.ops_probe = atoi(v);
         else if (!strcmp(a, "--conns")) opt.conns = atoi(v);
         else if (!strcmp(a, "--size")) opt.size = atoi(v);
         else if (!strcmp(a, "--depth")) opt.depth = atoi(v);

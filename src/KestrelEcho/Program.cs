@@ -7,8 +7,6 @@ using KestrelEcho.Telemetry;
 using KestrelEcho.Tls;
 using Microsoft.Extensions.Logging.Console;
 
-// Both before the first socket exists: the runtime reads its inline-completions switch once.
-InlineSocketIo.EnableUnlessConfigured();
 OpenFileLimit.RaiseSoftToHard();
 
 var builder = WebApplication.CreateSlimBuilder(args);

@@ -5,15 +5,12 @@ using KestrelEcho.Ops;
 using KestrelEcho.Tls;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace KestrelEcho.Hosting;
 
 internal static class KestrelEndpointsExtensions
 {
-    public const int MaxUnreadInputBytes = 64 * 1024;
-
     /// <summary>
     /// Binds the echo endpoint, the TLS echo endpoint when enabled, the management endpoint when
     /// <c>Admin:Port</c> is set, then the HTTP endpoint. All are explicit: one explicit listener makes Kestrel
@@ -23,16 +20,7 @@ internal static class KestrelEndpointsExtensions
     {
         builder.Services.AddSingleton<ListenEndpoints>();
         builder.Services.AddHostedService<EndpointAnnouncer>();
-        builder.Services.Replace(ServiceDescriptor.Singleton<IMemoryPoolFactory<byte>, LargeSegmentMemoryPoolFactory>());
-        builder.WebHost.UseSockets(static sockets =>
-        {
-            sockets.UnsafePreferInlineScheduling = InlineSocketIo.Enabled;
-
-            // What a client that sends without reading can make us hold: this much unread input (the transport
-            // stops reading from the socket past it) plus the output pipe's 64 KiB, so about 128 KiB a
-            // connection. Kestrel's default is 1 MiB, which is 1 GiB for 1,000 such clients.
-            sockets.MaxReadBufferSize = MaxUnreadInputBytes;
-        });
+        builder.UseEchoSocketTransport();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
