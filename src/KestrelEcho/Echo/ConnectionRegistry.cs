@@ -37,7 +37,7 @@ internal sealed class ConnectionRegistry(TimeProvider timeProvider, RecentConnec
             Normalize(connection.LocalEndPoint as IPEndPoint),
             proxied?.AcceptedAt ?? timeProvider.GetUtcNow(),
             proxied?.AcceptedTimestamp ?? timeProvider.GetTimestamp(),
-            Normalize(proxied?.ProxyEndPoint));
+            proxied?.ProxyEndPoint);
 
         if (!_sessions.TryAdd(session.Id, session))
         {
@@ -93,7 +93,7 @@ internal sealed class ConnectionRegistry(TimeProvider timeProvider, RecentConnec
     }
 
     /// <summary>A dual-mode socket reports IPv4 clients as <c>::ffff:a.b.c.d</c>; people expect <c>a.b.c.d</c>.</summary>
-    private static IPEndPoint? Normalize(IPEndPoint? endPoint) =>
+    public static IPEndPoint? Normalize(IPEndPoint? endPoint) =>
         endPoint is { Address.IsIPv4MappedToIPv6: true }
             ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port)
             : endPoint;

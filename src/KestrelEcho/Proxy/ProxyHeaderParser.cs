@@ -125,9 +125,14 @@ internal static class ProxyHeaderParser
                 continue;
             }
 
-            if (i == partStart || count == parts.Length)
+            if (i == partStart)
             {
-                return Fail("v1 header without exactly one space between protocol, addresses and ports", out error);
+                return Fail("v1 header with an empty field (two spaces in a row, or a space before CRLF)", out error);
+            }
+
+            if (count == parts.Length)
+            {
+                return Fail("v1 header with more than protocol, two addresses and two ports", out error);
             }
 
             parts[count++] = partStart..i;
@@ -136,7 +141,7 @@ internal static class ProxyHeaderParser
 
         if (count != parts.Length)
         {
-            return Fail("v1 header without exactly one space between protocol, addresses and ports", out error);
+            return Fail("v1 header without protocol, two addresses and two ports", out error);
         }
 
         var protocol = fields[parts[0]];

@@ -25,7 +25,7 @@ internal sealed partial class ProxyProtocolMiddleware(
 {
     public async Task OnConnectedAsync(ConnectionContext connection)
     {
-        var peer = connection.RemoteEndPoint as IPEndPoint;
+        var peer = ConnectionRegistry.Normalize(connection.RemoteEndPoint as IPEndPoint);
         if (!trustedProxies.Contains(peer?.Address))
         {
             if (mode == ProxyProtocolMode.Optional)
