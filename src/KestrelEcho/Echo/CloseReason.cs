@@ -32,4 +32,16 @@ internal enum CloseReason
 
     /// <summary>An unexpected failure in the echo path (logged at Error).</summary>
     Error,
+
+    /// <summary>
+    /// A trusted proxy's connection had no valid PROXY protocol header where one was due: missing (with
+    /// <c>Required</c>), malformed, truncated, too long, or with addresses or ports out of range.
+    /// </summary>
+    ProxyProtocolError,
+
+    /// <summary>The PROXY protocol header did not arrive whole within <see cref="EchoOptions.ProxyHeaderTimeout"/>.</summary>
+    ProxyProtocolTimeout,
+
+    /// <summary>Refused at accept: PROXY protocol is <c>Required</c> and the peer is not in <see cref="EchoOptions.TrustedProxies"/>.</summary>
+    UntrustedProxy,
 }

@@ -15,6 +15,9 @@ internal static class CloseReasonExtensions
         CloseReason.AdminClosed => "admin_closed",
         CloseReason.ServerShutdown => "server_shutdown",
         CloseReason.Error => "error",
+        CloseReason.ProxyProtocolError => "proxy_protocol_error",
+        CloseReason.ProxyProtocolTimeout => "proxy_protocol_timeout",
+        CloseReason.UntrustedProxy => "untrusted_proxy",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
+using KestrelEcho.Proxy;
 using Microsoft.AspNetCore.Connections;
 
 namespace KestrelEcho.Echo;
@@ -23,14 +24,20 @@ internal sealed class ConnectionRegistry(TimeProvider timeProvider, RecentConnec
     /// <summary>Sessions in the registry now. It takes the dictionary's locks: for the ops API, not the echo path.</summary>
     public int Active => _sessions.Count;
 
+    /// <summary>
+    /// Registers the connection with its endpoints as they are now: after the PROXY protocol middleware, if any,
+    /// has put the client's in place of the proxy's. Such a connection's session starts at its accept.
+    /// </summary>
     public EchoSession Open(ConnectionContext connection)
     {
+        var proxied = connection.Features.Get<ProxyProtocolFeature>();
         var session = new EchoSession(
             connection,
             Normalize(connection.RemoteEndPoint as IPEndPoint),
             Normalize(connection.LocalEndPoint as IPEndPoint),
-            timeProvider.GetUtcNow(),
-            timeProvider.GetTimestamp());
+            proxied?.AcceptedAt ?? timeProvider.GetUtcNow(),
+            proxied?.AcceptedTimestamp ?? timeProvider.GetTimestamp(),
+            proxied?.ProxyEndPoint);
 
         if (!_sessions.TryAdd(session.Id, session))
         {
@@ -86,7 +93,7 @@ internal sealed class ConnectionRegistry(TimeProvider timeProvider, RecentConnec
     }
 
     /// <summary>A dual-mode socket reports IPv4 clients as <c>::ffff:a.b.c.d</c>; people expect <c>a.b.c.d</c>.</summary>
-    private static IPEndPoint? Normalize(IPEndPoint? endPoint) =>
+    public static IPEndPoint? Normalize(IPEndPoint? endPoint) =>
         endPoint is { Address.IsIPv4MappedToIPv6: true }
             ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port)
             : endPoint;

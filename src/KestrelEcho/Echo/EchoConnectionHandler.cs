@@ -17,7 +17,16 @@ internal sealed class EchoConnectionHandler(
     TimeProvider timeProvider,
     ILogger<EchoConnectionHandler> logger) : ConnectionHandler
 {
-    public override async Task OnConnectedAsync(ConnectionContext connection)
+    public override Task OnConnectedAsync(ConnectionContext connection) => RunAsync(connection, refusal: null);
+
+    /// <summary>
+    /// Closes a connection refused before the echo (by the PROXY protocol middleware) with
+    /// <paramref name="reason"/>, through the same bookkeeping as every echo connection: registered, counted
+    /// opened and closed, logged, and listed in <c>/connections/recent</c>.
+    /// </summary>
+    public Task RefuseAsync(ConnectionContext connection, CloseReason reason) => RunAsync(connection, reason);
+
+    private async Task RunAsync(ConnectionContext connection, CloseReason? refusal)
     {
         var session = registry.Open(connection);
         metrics.ConnectionOpened();
@@ -34,7 +43,8 @@ internal sealed class EchoConnectionHandler(
         var reason = CloseReason.Error;
         try
         {
-            reason = admission.TryAdmit(session.RemoteEndPoint?.Address)
+            reason = refusal
+                ?? admission.TryAdmit(session.RemoteEndPoint?.Address)
                 ?? await EchoAdmittedAsync(connection, session);
         }
         finally

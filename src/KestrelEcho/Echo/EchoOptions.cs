@@ -1,11 +1,12 @@
 using KestrelEcho.Hosting;
+using KestrelEcho.Proxy;
 
 namespace KestrelEcho.Echo;
 
 /// <summary>
 /// Settings of the TCP echo endpoint, bound from the <c>Echo</c> configuration section. The limits are read for
 /// each new connection, so a change to appsettings.json applies without a restart; the address and port
-/// are bound once at start.
+/// and the PROXY protocol settings are read once at start.
 /// </summary>
 internal sealed class EchoOptions
 {
@@ -41,4 +42,19 @@ internal sealed class EchoOptions
 
     /// <summary>How many closed connections <c>GET /connections/recent</c> remembers (read at start).</summary>
     public int RecentConnections { get; set; } = 1000;
+
+    /// <summary>
+    /// Whether the echo endpoints (plain and TLS) read a PROXY protocol header first: <c>Off</c>, <c>Optional</c>
+    /// or <c>Required</c>. Read at start: with <c>Off</c> no middleware is installed at all.
+    /// </summary>
+    public ProxyProtocolMode ProxyProtocol { get; set; } = ProxyProtocolMode.Off;
+
+    /// <summary>
+    /// The addresses and CIDR ranges of the proxies whose headers are believed. Required unless
+    /// <see cref="ProxyProtocol"/> is <c>Off</c>: believing a header from anyone would let any client claim any address.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
+
+    /// <summary>How long a connection may take to send its whole PROXY protocol header (<c>proxy_protocol_timeout</c>).</summary>
+    public TimeSpan ProxyHeaderTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

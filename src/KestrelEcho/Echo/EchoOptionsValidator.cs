@@ -1,4 +1,5 @@
 using KestrelEcho.Hosting;
+using KestrelEcho.Proxy;
 using Microsoft.Extensions.Options;
 
 namespace KestrelEcho.Echo;
@@ -39,7 +40,34 @@ internal sealed class EchoOptionsValidator : IValidateOptions<EchoOptions>
             failures.Add($"{Section}:RecentConnections must be 0 or more; got {options.RecentConnections}.");
         }
 
+        ValidateProxyProtocol(options, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateProxyProtocol(EchoOptions options, List<string> failures)
+    {
+        if (!Enum.IsDefined(options.ProxyProtocol))
+        {
+            failures.Add($"{Section}:ProxyProtocol must be Off, Optional or Required; got {options.ProxyProtocol}.");
+        }
+
+        if (options.ProxyHeaderTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{Section}:ProxyHeaderTimeout must be a positive time span such as 00:00:05; got {options.ProxyHeaderTimeout}.");
+        }
+
+        for (var i = 0; i < options.TrustedProxies.Length; i++)
+        {
+            if (!TrustedProxies.TryParseEntry(options.TrustedProxies[i], out _))
+            {
+                failures.Add($"{Section}:TrustedProxies:{i} must be an IP address or a CIDR range such as 10.0.0.0/8 (no bits set past the prefix); got '{options.TrustedProxies[i]}'.");
+            }
+        }
+
+        if (options.ProxyProtocol is ProxyProtocolMode.Optional or ProxyProtocolMode.Required && options.TrustedProxies.Length == 0)
+        {
+            failures.Add($"{Section}:TrustedProxies must list the proxies' addresses or CIDR ranges when {Section}:ProxyProtocol is {options.ProxyProtocol}; it is empty, so no header would be believed.");
+        }
     }
 
     private static void RequireNotNegative(string setting, TimeSpan value, List<string> failures)

@@ -33,6 +33,10 @@ internal static class EchoServiceCollectionExtensions
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<ConnectionAdmission>();
         services.AddSingleton<EchoMetrics>();
+
+        // One handler for every echo endpoint (UseConnectionHandler takes it from here), which the PROXY protocol
+        // middleware also hands its refusals to.
+        services.AddSingleton<EchoConnectionHandler>();
         services.AddHostedService<ConnectionSweeper>();
         services.AddHostedService<EchoDrain>();
         return services;

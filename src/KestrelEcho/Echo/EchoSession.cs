@@ -25,12 +25,19 @@ internal sealed class EchoSession
     private long _closedTimestamp;
     private CloseReason? _closeReason;
 
-    public EchoSession(ConnectionContext connection, IPEndPoint? remoteEndPoint, IPEndPoint? localEndPoint, DateTimeOffset connectedAt, long startTimestamp)
+    public EchoSession(
+        ConnectionContext connection,
+        IPEndPoint? remoteEndPoint,
+        IPEndPoint? localEndPoint,
+        DateTimeOffset connectedAt,
+        long startTimestamp,
+        IPEndPoint? proxyEndPoint)
     {
         _connection = connection;
         Id = connection.ConnectionId;
         RemoteEndPoint = remoteEndPoint;
         LocalEndPoint = localEndPoint;
+        ProxyEndPoint = proxyEndPoint;
         ConnectedAt = connectedAt;
         StartTimestamp = startTimestamp;
         _lastReceivedTimestamp = startTimestamp;
@@ -42,6 +49,9 @@ internal sealed class EchoSession
     public IPEndPoint? RemoteEndPoint { get; }
 
     public IPEndPoint? LocalEndPoint { get; }
+
+    /// <summary>The proxy the connection came through, when a PROXY protocol header named the client; else null.</summary>
+    public IPEndPoint? ProxyEndPoint { get; }
 
     public DateTimeOffset ConnectedAt { get; }
 

@@ -41,7 +41,7 @@ internal sealed partial class EchoSettings : IDisposable
             LogChangeRejected(_logger, invalid.Message);
             return;
         }
-        catch (InvalidOperationException unconvertible) when (unconvertible.InnerException is FormatException or OverflowException)
+        catch (InvalidOperationException unconvertible) when (unconvertible.InnerException is FormatException or OverflowException or ArgumentException)
         {
             LogChangeRejected(_logger, unconvertible.Message);
             return;
@@ -71,6 +71,9 @@ internal sealed partial class EchoSettings : IDisposable
             Diff(nameof(EchoOptions.Address), before.Address, after.Address) is { } address ? $"{address} (takes effect at restart)" : null,
             Diff(nameof(EchoOptions.Port), before.Port, after.Port) is { } port ? $"{port} (takes effect at restart)" : null,
             Diff(nameof(EchoOptions.RecentConnections), before.RecentConnections, after.RecentConnections) is { } recent ? $"{recent} (takes effect at restart)" : null,
+            Diff(nameof(EchoOptions.ProxyProtocol), before.ProxyProtocol, after.ProxyProtocol) is { } proxy ? $"{proxy} (takes effect at restart)" : null,
+            Diff(nameof(EchoOptions.TrustedProxies), $"[{string.Join(", ", before.TrustedProxies)}]", $"[{string.Join(", ", after.TrustedProxies)}]") is { } trusted ? $"{trusted} (takes effect at restart)" : null,
+            Diff(nameof(EchoOptions.ProxyHeaderTimeout), before.ProxyHeaderTimeout, after.ProxyHeaderTimeout) is { } headerTimeout ? $"{headerTimeout} (takes effect at restart)" : null,
         ];
 
         return changes.OfType<string>();

@@ -2,6 +2,7 @@ using System.Net;
 using KestrelEcho.Admin;
 using KestrelEcho.Echo;
 using KestrelEcho.Ops;
+using KestrelEcho.Proxy;
 using KestrelEcho.Tls;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -33,6 +34,7 @@ internal static class KestrelEndpointsExtensions
 
             kestrel.Listen(echo.Address, echo.Port, listen =>
             {
+                listen.UseProxyProtocol(echo);
                 listen.UseConnectionHandler<EchoConnectionHandler>();
                 endpoints.Echo = listen;
             });
@@ -44,6 +46,9 @@ internal static class KestrelEndpointsExtensions
                 {
                     // Raw echo, not HTTP: offering h2 or http/1.1 through ALPN would mislead clients.
                     listen.Protocols = HttpProtocols.None;
+
+                    // The proxy's header comes before the client's TLS handshake.
+                    listen.UseProxyProtocol(echo);
                     listen.UseHttps(certificate);
                     listen.UseConnectionHandler<EchoConnectionHandler>();
                     endpoints.EchoTls = listen;

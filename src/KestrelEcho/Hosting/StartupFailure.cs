@@ -23,8 +23,9 @@ internal static class StartupFailure
             AggregateException { InnerExceptions: var inner } when inner.All(static e => e is OptionsValidationException) =>
                 $"invalid configuration: {string.Join(" ", inner.Cast<OptionsValidationException>().SelectMany(static e => e.Failures))}",
 
-            // The configuration binder names the key it could not convert, e.g. 'Echo:Port'.
-            InvalidOperationException { InnerException: FormatException or OverflowException } conversion =>
+            // The configuration binder names the key it could not convert, e.g. 'Echo:Port'. An unknown enum
+            // name ('Echo:ProxyProtocol' = 'maybe') comes as an ArgumentException inside.
+            InvalidOperationException { InnerException: FormatException or OverflowException or ArgumentException } conversion =>
                 $"invalid configuration: {conversion.Message}",
 
             TlsCertificateException unusable => $"unusable TLS certificate: {unusable.Message}",

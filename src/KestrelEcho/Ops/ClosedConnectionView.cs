@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace KestrelEcho.Ops;
 
 /// <summary>One recently closed echo connection, as <c>GET /connections/recent</c> shows it.</summary>
@@ -6,6 +8,7 @@ internal sealed record ClosedConnectionView(
     string? RemoteAddress,
     int? RemotePort,
     string? LocalEndPoint,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Proxy,
     DateTimeOffset ConnectedAt,
     DateTimeOffset ClosedAt,
     double DurationSeconds,

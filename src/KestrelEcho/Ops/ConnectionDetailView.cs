@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace KestrelEcho.Ops;
 
 /// <summary>One connection, live or recently closed, with its timeline: <c>GET /connections/{id}</c>.</summary>
@@ -7,6 +9,7 @@ internal sealed record ConnectionDetailView(
     string? RemoteAddress,
     int? RemotePort,
     string? LocalEndPoint,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Proxy,
     DateTimeOffset ConnectedAt,
     double DurationSeconds,
     long BytesReceived,

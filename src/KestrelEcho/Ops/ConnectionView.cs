@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace KestrelEcho.Ops;
 
 /// <summary>One live echo client, as <c>GET /connections</c> shows it.</summary>
@@ -6,6 +8,7 @@ internal sealed record ConnectionView(
     string? RemoteAddress,
     int? RemotePort,
     string? LocalEndPoint,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Proxy,
     DateTimeOffset ConnectedAt,
     double AgeSeconds,
     long BytesReceived,

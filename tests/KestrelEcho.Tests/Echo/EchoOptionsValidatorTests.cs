@@ -1,4 +1,5 @@
 using KestrelEcho.Echo;
+using KestrelEcho.Proxy;
 
 namespace KestrelEcho.Tests.Echo;
 
@@ -61,4 +62,43 @@ public sealed class EchoOptionsValidatorTests
     [InlineData("0.0.0.0")]
     public void Address_TakesStarOrAnIpLiteral(string address) =>
         Assert.True(s_validator.Validate(null, new EchoOptions { Address = address }).Succeeded);
+
+    [Theory]
+    [InlineData(ProxyProtocolMode.Optional)]
+    [InlineData(ProxyProtocolMode.Required)]
+    public void ProxyProtocolWithoutTrustedProxies_IsInvalid_NamingTheSetting(object mode)
+    {
+        var result = s_validator.Validate(null, new EchoOptions { ProxyProtocol = (ProxyProtocolMode)mode });
+
+        var failure = Assert.Single(result.Failures!);
+        Assert.StartsWith("Echo:TrustedProxies must list", failure, StringComparison.Ordinal);
+        Assert.Contains($"Echo:ProxyProtocol is {mode}", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProxyProtocolOff_NeedsNoTrustedProxies() =>
+        Assert.True(s_validator.Validate(null, new EchoOptions { ProxyProtocol = ProxyProtocolMode.Off, TrustedProxies = [] }).Succeeded);
+
+    [Fact]
+    public void ProxyProtocolWithTrustedProxies_IsValid() =>
+        Assert.True(s_validator.Validate(null, new EchoOptions { ProxyProtocol = ProxyProtocolMode.Required, TrustedProxies = ["127.0.0.1", "10.0.0.0/8", "::1"] }).Succeeded);
+
+    [Fact]
+    public void BadProxySettings_AreEachReported_ByName()
+    {
+        var options = new EchoOptions
+        {
+            ProxyProtocol = (ProxyProtocolMode)7,
+            TrustedProxies = ["10.0.0.0/8", "10.0.0.1/8", "proxy.internal"],
+            ProxyHeaderTimeout = TimeSpan.Zero,
+        };
+
+        var failures = s_validator.Validate(null, options).Failures!.ToList();
+
+        Assert.Equal(4, failures.Count);
+        Assert.Contains(failures, static f => f.StartsWith("Echo:ProxyProtocol must be Off, Optional or Required; got 7.", StringComparison.Ordinal));
+        Assert.Contains(failures, static f => f.StartsWith("Echo:TrustedProxies:1 must be an IP address or a CIDR range", StringComparison.Ordinal) && f.EndsWith("got '10.0.0.1/8'.", StringComparison.Ordinal));
+        Assert.Contains(failures, static f => f.StartsWith("Echo:TrustedProxies:2 must be", StringComparison.Ordinal) && f.EndsWith("got 'proxy.internal'.", StringComparison.Ordinal));
+        Assert.Contains(failures, static f => f.StartsWith("Echo:ProxyHeaderTimeout must be a positive time span", StringComparison.Ordinal));
+    }
 }

@@ -45,7 +45,10 @@ public sealed class AppSettingsTests
             var expected = property.GetValue(defaults);
             var actual = property.GetValue(shipped);
             Assert.True(
-                Equals(expected, actual) || (expected is "" && actual is null) || (expected is null && actual is ""),
+                Equals(expected, actual)
+                    || (expected is "" && actual is null)
+                    || (expected is null && actual is "")
+                    || (expected is string[] expectedList && actual is string[] actualList && expectedList.SequenceEqual(actualList)),
                 $"{section}:{property.Name} is '{actual}' in appsettings.json but defaults to '{expected}'");
         }
     }

@@ -36,6 +36,18 @@ public sealed class StartupFailureTests
     }
 
     [Fact]
+    public void UnknownEnumName_NamesTheKey()
+    {
+        var failure = new InvalidOperationException(
+            "Failed to convert configuration value 'maybe' at 'Echo:ProxyProtocol' to type 'KestrelEcho.Proxy.ProxyProtocolMode'.",
+            new ArgumentException("Requested value 'maybe' was not found."));
+
+        Assert.True(StartupFailure.TryDescribe(failure, endpoints: null, out var message));
+
+        Assert.Contains("'Echo:ProxyProtocol'", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AnythingElse_IsLeftToCrashWithItsStackTrace()
     {
         Assert.False(StartupFailure.TryDescribe(new InvalidOperationException("a bug"), endpoints: null, out _));

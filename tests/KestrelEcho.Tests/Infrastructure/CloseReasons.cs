@@ -11,9 +11,15 @@ public static class CloseReasons
     /// Waits until the service has closed <paramref name="client"/>'s connection (found by the client's own
     /// endpoint, newest first) and returns its close reason.
     /// </summary>
-    public static async Task<string> CloseReasonOfAsync(this EchoAppFactory app, Socket client)
+    public static Task<string> CloseReasonOfAsync(this EchoAppFactory app, Socket client) =>
+        app.CloseReasonOfAsync((IPEndPoint)client.LocalEndPoint!);
+
+    /// <summary>
+    /// As above, for the connection the service knows as coming from <paramref name="clientEndPoint"/>: the
+    /// client a PROXY protocol header named, or else the socket's own end.
+    /// </summary>
+    public static async Task<string> CloseReasonOfAsync(this EchoAppFactory app, IPEndPoint clientEndPoint)
     {
-        var clientEndPoint = (IPEndPoint)client.LocalEndPoint!;
         var recent = app.Services.GetRequiredService<RecentConnections>();
         EchoSession? closed = null;
         await Poll.UntilAsync(

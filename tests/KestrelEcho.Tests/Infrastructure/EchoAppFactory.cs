@@ -138,14 +138,19 @@ public sealed class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifet
     /// Connects to the TLS echo endpoint and completes the handshake, accepting the server only if it presents
     /// exactly <paramref name="expected"/> (compared by SHA-256 thumbprint; a self-signed certificate has no chain
     /// to check). It offers h2 and http/1.1 as any HTTPS client would, so tests see what the endpoint agrees to.
+    /// A <paramref name="proxyHeader"/> is sent first, in the clear, as a load balancer in front would.
     /// </summary>
-    public async Task<SslStream> ConnectEchoTlsAsync(X509Certificate2 expected, CancellationToken cancellationToken)
+    public async Task<SslStream> ConnectEchoTlsAsync(X509Certificate2 expected, CancellationToken cancellationToken, byte[]? proxyHeader = null)
     {
         var expectedThumbprint = expected.GetCertHashString(HashAlgorithmName.SHA256);
         var client = new TcpClient(AddressFamily.InterNetwork) { NoDelay = true };
         try
         {
             await client.ConnectAsync(EchoTlsEndPoint, cancellationToken);
+            if (proxyHeader is not null)
+            {
+                await client.Client.SendAllAsync(proxyHeader, cancellationToken);
+            }
 
             // The stream owns the socket: disposing the SslStream closes the connection.
             var tls = new SslStream(

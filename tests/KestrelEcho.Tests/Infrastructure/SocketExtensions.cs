@@ -46,6 +46,29 @@ public static class SocketExtensions
         return received.WrittenSpan.ToArray();
     }
 
+    /// <summary>
+    /// Reads until the server closes, by FIN or by reset (a server refusing a client that already sent data may
+    /// reset it); returns everything read before.
+    /// </summary>
+    public static async Task<byte[]> ReceiveUntilClosedAsync(this Socket socket, CancellationToken cancellationToken)
+    {
+        var received = new ArrayBufferWriter<byte>();
+        var buffer = new byte[4096];
+        try
+        {
+            int read;
+            while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken)) > 0)
+            {
+                received.Write(buffer.AsSpan(0, read));
+            }
+        }
+        catch (SocketException exception) when (exception.SocketErrorCode == SocketError.ConnectionReset)
+        {
+        }
+
+        return received.WrittenSpan.ToArray();
+    }
+
     /// <summary>Closes with RST instead of FIN, as a crashed or impatient client does.</summary>
     public static void Reset(this Socket socket)
     {
