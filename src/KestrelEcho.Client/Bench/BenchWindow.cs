@@ -34,9 +34,13 @@ internal sealed class BenchWindow(TimeSpan warmup, TimeSpan duration)
         }
     }
 
-    public Task WaitUntilOverAsync(CancellationToken cancellationToken)
+    public async Task WaitUntilOverAsync(CancellationToken cancellationToken)
     {
-        var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), StopAt);
-        return remaining > TimeSpan.Zero ? Task.Delay(remaining, cancellationToken) : Task.CompletedTask;
+        // Timers may fire up to a tick before the stopwatch says the time is up: wait out what is left.
+        TimeSpan remaining;
+        while ((remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), StopAt)) > TimeSpan.Zero)
+        {
+            await Task.Delay(remaining, cancellationToken);
+        }
     }
 }

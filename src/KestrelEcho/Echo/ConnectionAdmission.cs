@@ -3,7 +3,7 @@ using System.Net;
 namespace KestrelEcho.Echo;
 
 /// <summary>
-/// Decides at accept whether a connection may be echoed: not while draining, not past the global limit, not
+/// Decides at accept whether a connection may be echoed: not once the drain refuses, not past the global limit, not
 /// past the per-address limit. Refused connections are closed at once (never queued) and counted under
 /// their close reason. One lock guards both counts; it is held for a few instructions per accept.
 /// </summary>
@@ -19,7 +19,7 @@ internal sealed class ConnectionAdmission(EchoSettings settings, DrainState drai
     /// <summary>Returns the refusal, or null when the connection is admitted (then <see cref="Release"/> it).</summary>
     public CloseReason? TryAdmit(IPAddress? address)
     {
-        if (drain.IsDraining)
+        if (drain.IsRefusingConnections)
         {
             return CloseReason.ServerShutdown;
         }

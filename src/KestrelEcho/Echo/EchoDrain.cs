@@ -3,10 +3,11 @@ using Microsoft.Extensions.Options;
 namespace KestrelEcho.Echo;
 
 /// <summary>
-/// Graceful drain on SIGTERM. <see cref="StoppingAsync"/> runs before Kestrel stops: it marks the
-/// <see cref="DrainState"/> (readiness turns 503, admission refuses new echo connections), then open
-/// connections keep being echoed for up to <see cref="EchoOptions.DrainTimeout"/>, and whatever is still open
-/// then is closed with <see cref="CloseReason.ServerShutdown"/>. HTTP keeps answering throughout.
+/// Graceful stop on SIGTERM. <see cref="StoppingAsync"/> runs before Kestrel stops: it marks the
+/// <see cref="DrainState"/> stopping (readiness turns 503) and keeps admitting and echoing new connections for
+/// <see cref="EchoOptions.ShutdownDelay"/>, while load balancers notice; then admission refuses new echo
+/// connections, open ones keep being echoed for up to <see cref="EchoOptions.DrainTimeout"/>, and whatever is
+/// still open then is closed with <see cref="CloseReason.ServerShutdown"/>. HTTP keeps answering throughout.
 /// </summary>
 internal sealed partial class EchoDrain(
     ConnectionRegistry registry,
@@ -19,9 +20,18 @@ internal sealed partial class EchoDrain(
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
-        drain.Begin();
-        // The value the service started with: the host's shutdown timeout was sized from it then.
+        // The values the service started with: the host's shutdown timeout was sized from them then.
+        var shutdownDelay = options.Value.ShutdownDelay;
         var drainTimeout = options.Value.DrainTimeout;
+
+        drain.BeginStopping();
+        if (shutdownDelay > TimeSpan.Zero)
+        {
+            LogShutdownDelay(logger, shutdownDelay.TotalSeconds, registry.Active);
+            await Task.Delay(shutdownDelay, timeProvider, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        drain.BeginRefusing();
         var open = registry.Active;
         if (open > 0 && drainTimeout > TimeSpan.Zero)
         {
@@ -60,4 +70,7 @@ internal sealed partial class EchoDrain(
 
     [LoggerMessage(2, LogLevel.Information, "Closing {OpenConnections} echo connections still open after the drain", EventName = "DrainEnded")]
     private static partial void LogClosingRemaining(ILogger logger, int openConnections);
+
+    [LoggerMessage(3, LogLevel.Information, "Not ready; still accepting echo connections for {DelaySeconds} s (Echo:ShutdownDelay) so load balancers stop sending first; {OpenConnections} open", EventName = "ShutdownDelayStarted")]
+    private static partial void LogShutdownDelay(ILogger logger, double delaySeconds, int openConnections);
 }

@@ -35,7 +35,14 @@ internal sealed class EchoOptions
     public long MaxBytesPerConnection { get; set; }
 
     /// <summary>
-    /// On SIGTERM, how long open connections keep being echoed before they are closed (<c>server_shutdown</c>).
+    /// On SIGTERM, how long new echo connections are still admitted (and served) after readiness turns 503, before
+    /// the drain starts refusing them: the time a load balancer needs to notice (its check interval times its fall
+    /// count, plus a margin). Zero (default) refuses at once, for when nothing balances by health checks.
+    /// </summary>
+    public TimeSpan ShutdownDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// After <see cref="ShutdownDelay"/>, how long open connections keep being echoed before they are closed (<c>server_shutdown</c>).
     /// 20 s leaves a Kubernetes default 30 s grace period 10 s of margin; zero closes at once.
     /// </summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);

@@ -28,6 +28,7 @@ internal sealed class EchoOptionsValidator : IValidateOptions<EchoOptions>
 
         RequireNotNegative(nameof(EchoOptions.IdleTimeout), options.IdleTimeout, failures);
         RequireNotNegative(nameof(EchoOptions.MaxLifetime), options.MaxLifetime, failures);
+        RequireNotNegative(nameof(EchoOptions.ShutdownDelay), options.ShutdownDelay, failures);
         RequireNotNegative(nameof(EchoOptions.DrainTimeout), options.DrainTimeout, failures);
 
         if (options.MaxBytesPerConnection < 0)

@@ -6,7 +6,7 @@ namespace KestrelEcho.Echo;
 
 internal static class EchoServiceCollectionExtensions
 {
-    /// <summary>Time Kestrel gets, after the drain, to close what is left before the host gives up on it.</summary>
+    /// <summary>Time Kestrel gets, after the shutdown delay and the drain, to close what is left before the host gives up on it.</summary>
     private static readonly TimeSpan s_shutdownMargin = TimeSpan.FromSeconds(5);
 
     public static IServiceCollection AddEcho(this IServiceCollection services)
@@ -16,14 +16,14 @@ internal static class EchoServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<EchoOptions>, EchoOptionsValidator>();
 
-        // The drain runs inside the host's shutdown timeout, so that timeout must outlast it. HostOptions are
+        // The shutdown delay and the drain run inside the host's shutdown timeout, so that timeout must outlast both. HostOptions are
         // the first options the host reads (at Build, before ValidateOnStart runs): validate every setting
         // here, so a bad configuration is reported whole, not just the first invalid section read.
         services.AddOptions<HostOptions>()
             .Configure<IStartupValidator, IOptions<EchoOptions>>(static (host, validator, echo) =>
             {
                 validator.Validate();
-                host.ShutdownTimeout = echo.Value.DrainTimeout + s_shutdownMargin;
+                host.ShutdownTimeout = echo.Value.ShutdownDelay + echo.Value.DrainTimeout + s_shutdownMargin;
             });
 
         services.TryAddSingleton(TimeProvider.System);

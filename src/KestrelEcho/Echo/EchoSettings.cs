@@ -67,6 +67,7 @@ internal sealed partial class EchoSettings : IDisposable
             Diff(nameof(EchoOptions.IdleTimeout), before.IdleTimeout, after.IdleTimeout),
             Diff(nameof(EchoOptions.MaxLifetime), before.MaxLifetime, after.MaxLifetime),
             Diff(nameof(EchoOptions.MaxBytesPerConnection), before.MaxBytesPerConnection, after.MaxBytesPerConnection),
+            Diff(nameof(EchoOptions.ShutdownDelay), before.ShutdownDelay, after.ShutdownDelay) is { } delay ? $"{delay} (takes effect at restart)" : null,
             Diff(nameof(EchoOptions.DrainTimeout), before.DrainTimeout, after.DrainTimeout) is { } drain ? $"{drain} (takes effect at restart)" : null,
             Diff(nameof(EchoOptions.Address), before.Address, after.Address) is { } address ? $"{address} (takes effect at restart)" : null,
             Diff(nameof(EchoOptions.Port), before.Port, after.Port) is { } port ? $"{port} (takes effect at restart)" : null,

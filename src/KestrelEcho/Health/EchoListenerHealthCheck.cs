@@ -6,7 +6,8 @@ namespace KestrelEcho.Health;
 
 /// <summary>
 /// Ready while the echo endpoint is bound and Kestrel is accepting on it: from the host's start until it
-/// begins to stop. A load balancer should send clients only then.
+/// begins to stop (SIGTERM), even while the shutdown delay still admits clients. A load balancer should send
+/// clients only then.
 /// </summary>
 internal sealed class EchoListenerHealthCheck(ListenEndpoints endpoints, DrainState drain, IHostApplicationLifetime lifetime) : IHealthCheck
 {
@@ -19,9 +20,14 @@ internal sealed class EchoListenerHealthCheck(ListenEndpoints endpoints, DrainSt
 
     private HealthCheckResult Evaluate()
     {
-        if (drain.IsDraining)
+        if (drain.IsRefusingConnections)
         {
             return HealthCheckResult.Unhealthy("The service is stopping: draining echo connections, accepting no new ones.");
+        }
+
+        if (drain.IsStopping)
+        {
+            return HealthCheckResult.Unhealthy("The service is stopping: still accepting echo connections for Echo:ShutdownDelay, so load balancers can stop sending first.");
         }
 
         var endPoint = endpoints.EchoEndPoint;

@@ -71,8 +71,8 @@ internal sealed class EchoMetrics
 
         meter.CreateObservableGauge(
             "kestrel_echo.draining",
-            () => drain.IsDraining ? 1 : 0,
-            description: "1 while the service is stopping: readiness is 503, new echo connections are refused, open ones drain.");
+            () => drain.IsStopping ? 1 : 0,
+            description: "1 while the service is stopping: readiness is 503; new echo connections are admitted for Echo:ShutdownDelay, then refused while open ones drain.");
     }
 
     /// <summary>

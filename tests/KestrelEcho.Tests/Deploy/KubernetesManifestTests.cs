@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KestrelEcho.Echo;
 using KestrelEcho.Ops;
+using KestrelEcho.Proxy;
 using KestrelEcho.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using YamlDotNet.RepresentationModel;
@@ -41,7 +43,7 @@ public sealed class KubernetesManifestTests(EchoAppFactory app) : EchoAppTest(ap
         var shutdown = ServiceSettings.ShutdownTimeout(settings);
         Assert.True(
             grace > preStop + shutdown,
-            $"terminationGracePeriodSeconds {grace.TotalSeconds} s must outlast preStop ({preStop.TotalSeconds} s) plus the service's shutdown ({shutdown.TotalSeconds} s, from Echo:DrainTimeout), or the drain is SIGKILLed");
+            $"terminationGracePeriodSeconds {grace.TotalSeconds} s must outlast preStop ({preStop.TotalSeconds} s) plus the service's shutdown ({shutdown.TotalSeconds} s, from Echo:ShutdownDelay and Echo:DrainTimeout), or the drain is SIGKILLed");
     }
 
     [Fact]
@@ -150,12 +152,18 @@ public sealed class KubernetesManifestTests(EchoAppFactory app) : EchoAppTest(ap
     {
         var manifests = await KubernetesManifests.RenderAsync(ProxyProtocol);
         var service = manifests.Find("Service", "kestrel-echo").Map("spec");
-        var env = manifests.Find("Deployment", "kestrel-echo").Map("spec").Map("template").Map("spec").Seq("containers").Named("kestrel-echo").Seq("env");
+        var container = manifests.Find("Deployment", "kestrel-echo").Map("spec").Map("template").Map("spec").Seq("containers").Named("kestrel-echo");
+        var env = container.Seq("env");
+
+        var echo = ServiceSettings.Echo(PodSettings(manifests, container));
 
         Assert.Equal("LoadBalancer", service.Scalar("type"));
         Assert.Equal("Local", service.Scalar("externalTrafficPolicy"));
-        Assert.Equal("Required", env.Named("Echo__ProxyProtocol").Scalar("value"));
-        Assert.True(IPNetwork.TryParse(env.Named("Echo__TrustedProxies__0").Scalar("value"), out _), "Echo__TrustedProxies__0 is not a CIDR");
+        // The pod's settings as the service binds and validates them at start: a value it would refuse fails here.
+        var validation = new EchoOptionsValidator().Validate(null, echo);
+        Assert.True(validation.Succeeded, validation.FailureMessage);
+        Assert.Equal(ProxyProtocolMode.Required, echo.ProxyProtocol);
+        Assert.Equal([env.Named("Echo__TrustedProxies__0").Scalar("value")], echo.TrustedProxies);
         // The overlay adds to the base's environment; it must not drop the base's variables.
         env.Named("Admin__ApiKey");
         env.Named("ASPNETCORE_CONTENTROOT");

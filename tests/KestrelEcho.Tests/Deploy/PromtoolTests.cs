@@ -45,7 +45,7 @@ public sealed class PromtoolTests
         Assert.All(rules, rule =>
         {
             Assert.False(string.IsNullOrEmpty(rule.For), $"{rule.Name} has no 'for'");
-            Assert.Contains(rule.Labels.GetValueOrDefault("severity"), (string[])["critical", "warning"]);
+            Assert.Contains(rule.Labels.GetValueOrDefault("severity"), (string[])["critical", "warning", "info"]);
             Assert.False(string.IsNullOrWhiteSpace(rule.Annotations.GetValueOrDefault("summary")), $"{rule.Name} has no summary");
             Assert.False(string.IsNullOrWhiteSpace(rule.Annotations.GetValueOrDefault("description")), $"{rule.Name} has no description");
             Assert.Contains($"job=\"{DeployPaths.Job}\"", rule.Expression, StringComparison.Ordinal);

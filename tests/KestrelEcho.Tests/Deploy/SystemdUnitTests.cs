@@ -52,7 +52,7 @@ public sealed class SystemdUnitTests : IDisposable
 
         var stop = Seconds(Value("TimeoutStopSec"));
 
-        Assert.True(stop > shutdown, $"TimeoutStopSec {stop.TotalSeconds} s must outlast the service's shutdown ({shutdown.TotalSeconds} s, from Echo:DrainTimeout), or systemd SIGKILLs the drain");
+        Assert.True(stop > shutdown, $"TimeoutStopSec {stop.TotalSeconds} s must outlast the service's shutdown ({shutdown.TotalSeconds} s, from Echo:ShutdownDelay and Echo:DrainTimeout), or systemd SIGKILLs the drain");
     }
 
     [Fact]

@@ -20,6 +20,7 @@ public sealed class EchoOptionsValidatorTests
             IdleTimeout = TimeSpan.Zero,
             MaxLifetime = TimeSpan.Zero,
             MaxBytesPerConnection = 0,
+            ShutdownDelay = TimeSpan.Zero,
             DrainTimeout = TimeSpan.Zero,
             RecentConnections = 0,
         };
@@ -39,6 +40,7 @@ public sealed class EchoOptionsValidatorTests
             IdleTimeout = TimeSpan.FromSeconds(-1),
             MaxLifetime = TimeSpan.FromSeconds(-1),
             MaxBytesPerConnection = -1,
+            ShutdownDelay = TimeSpan.FromSeconds(-1),
             DrainTimeout = TimeSpan.FromSeconds(-1),
             RecentConnections = -1,
         };
@@ -48,7 +50,7 @@ public sealed class EchoOptionsValidatorTests
         string[] settings =
         [
             "Echo:Address", "Echo:Port", "Echo:MaxConnections", "Echo:MaxConnectionsPerIp", "Echo:IdleTimeout",
-            "Echo:MaxLifetime", "Echo:MaxBytesPerConnection", "Echo:DrainTimeout", "Echo:RecentConnections",
+            "Echo:MaxLifetime", "Echo:MaxBytesPerConnection", "Echo:ShutdownDelay", "Echo:DrainTimeout", "Echo:RecentConnections",
         ];
         Assert.True(result.Failed);
         Assert.Equal(settings.Length, result.Failures!.Count());

@@ -3,12 +3,14 @@ using System.Diagnostics;
 namespace KestrelEcho.Tests.Infrastructure;
 
 /// <summary>
-/// Command-line tools that come from Debian packages (promtool and prometheus from <c>prometheus</c>). A
+/// Command-line tools that come from Debian packages (promtool and prometheus from <c>prometheus</c>, haproxy). A
 /// missing tool fails the test with the package to install; .ci/run installs them.
 /// </summary>
 public static class DebianTool
 {
     public const string PrometheusPackage = "prometheus";
+
+    public const string HaproxyPackage = "haproxy";
 
     /// <summary>The tool's full path, or a failed test naming the package that provides it.</summary>
     public static string Locate(string tool, string package)

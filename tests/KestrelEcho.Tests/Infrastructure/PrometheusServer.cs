@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace KestrelEcho.Tests.Infrastructure;
@@ -39,7 +38,7 @@ public sealed class PrometheusServer : IAsyncDisposable
         var configFile = Path.Combine(directory, "prometheus.yml");
         await File.WriteAllTextAsync(configFile, configuration, TestContext.Current.CancellationToken);
 
-        var address = new IPEndPoint(IPAddress.Loopback, FreeLoopbackPort());
+        var address = new IPEndPoint(IPAddress.Loopback, FreePort.OnLoopback());
         var start = new ProcessStartInfo(binary)
         {
             RedirectStandardOutput = true,
@@ -140,14 +139,6 @@ public sealed class PrometheusServer : IAsyncDisposable
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         using var document = JsonDocument.Parse(body);
         return document.RootElement.Clone();
-    }
-
-    /// <summary>A port free a moment ago. Another process could take it before Prometheus binds it; then Prometheus exits and its log says so.</summary>
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)listener.LocalEndPoint!).Port;
     }
 
     private void Collect(string? line)
