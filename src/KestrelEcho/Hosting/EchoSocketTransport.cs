@@ -19,7 +19,7 @@ internal static class EchoSocketTransport
         // Before any socket exists: the runtime reads its switch once, when the first socket registers.
         InlineSocketIo.EnableUnlessConfigured();
 
-        builder.Services.Replace(ServiceDescriptor.Singleton<IMemoryPoolFactory<byte>, LargeSegmentMemoryPoolFactory>());
+        builder.Services.UseLargeSegmentMemoryPool();
         builder.WebHost.UseSockets(static sockets =>
         {
             sockets.UnsafePreferInlineScheduling = InlineSocketIo.Enabled;
@@ -27,4 +27,11 @@ internal static class EchoSocketTransport
         });
         return builder;
     }
+
+    /// <summary>
+    /// Kestrel's transport takes its pool factory from DI. Kestrel registers its own when it is added (here,
+    /// by <c>CreateSlimBuilder</c>, before this runs); whatever adds Kestrel again later must call this again.
+    /// </summary>
+    public static IServiceCollection UseLargeSegmentMemoryPool(this IServiceCollection services) =>
+        services.Replace(ServiceDescriptor.Singleton<IMemoryPoolFactory<byte>, LargeSegmentMemoryPoolFactory>());
 }

@@ -2,6 +2,7 @@ using KestrelEcho.Hosting;
 using KestrelEcho.Tests.Infrastructure;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace KestrelEcho.Tests.Hosting;

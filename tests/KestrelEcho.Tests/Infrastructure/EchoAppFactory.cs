@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace KestrelEcho.Tests.Infrastructure;
@@ -191,6 +192,14 @@ public sealed class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifet
         await Poll.UntilAsync(() => registry.Active == 0, TimeSpan.FromSeconds(10), "echo connections still registered");
         Assert.Equal(registry.Opened, registry.Closed + registry.Active);
         Assert.Empty(Logs.AtOrAbove(LogLevel.Warning));
+    }
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        // WebApplicationFactory's UseKestrel() adds Kestrel, and with it Kestrel's 4 KiB pool factory, after
+        // every registration of the app's; registered last, the service's pool wins as it does in production.
+        builder.ConfigureServices(static services => services.UseLargeSegmentMemoryPool());
+        return base.CreateHost(builder);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
