@@ -2,8 +2,8 @@
 # Side-by-side benchmark: KestrelEcho (JIT and Native AOT) against a bare Kestrel echo, a C epoll echo (the
 # hardware reference), a Go echo and a Node echo, on loopback. Writes bench/results/<date>.md.
 #
-#   bash bench/run.sh            full matrix, 3 repetitions (about 20 minutes on 2 cores)
-#   bash bench/run.sh --quick    1 repetition, short cases, fewer idle connections (about 3 minutes);
+#   bash bench/run.sh            full matrix, 3 repetitions (about 30 minutes on 2 cores)
+#   bash bench/run.sh --quick    1 repetition, short cases, fewer idle connections (about 7 minutes);
 #                                its page goes to bench/.build/results-quick.md
 #
 # Every server is pinned to CPU 0 and the load generator to CPU 1; each server is started fresh for each
