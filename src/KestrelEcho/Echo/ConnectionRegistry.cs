@@ -34,7 +34,7 @@ internal sealed class ConnectionRegistry(TimeProvider timeProvider, RecentConnec
         var session = new EchoSession(
             connection,
             Normalize(connection.RemoteEndPoint as IPEndPoint),
-            Normalize(connection.LocalEndPoint as IPEndPoint),
+            Normalize(proxied?.DestinationEndPoint ?? connection.LocalEndPoint as IPEndPoint),
             proxied?.AcceptedAt ?? timeProvider.GetUtcNow(),
             proxied?.AcceptedTimestamp ?? timeProvider.GetTimestamp(),
             proxied?.ProxyEndPoint);

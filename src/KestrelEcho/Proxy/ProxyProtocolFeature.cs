@@ -15,4 +15,7 @@ internal sealed class ProxyProtocolFeature(DateTimeOffset acceptedAt, long accep
 
     /// <summary>The proxy's own end of the socket, when the header replaced the connection's endpoints; else null.</summary>
     public IPEndPoint? ProxyEndPoint { get; set; }
+
+    /// <summary>The address the client connected to, as the header gave it (the balancer's front end); else null.</summary>
+    public IPEndPoint? DestinationEndPoint { get; set; }
 }

@@ -170,8 +170,12 @@ internal sealed partial class ProxyProtocolMiddleware(
         }
 
         accepted.ProxyEndPoint = peer;
+        accepted.DestinationEndPoint = header.Destination;
         connection.RemoteEndPoint = header.Source;
-        connection.LocalEndPoint = header.Destination;
+
+        // The connection's LocalEndPoint stays Kestrel's own: Kestrel's meter tags each connection with its local
+        // port when it opens and again when it closes, so replacing it would leave kestrel.active_connections
+        // counting up on our port and down on the header's.
         LogHeaderApplied(logger, connection.ConnectionId, peer, header.Version, header.Source, header.Destination);
     }
 

@@ -1,11 +1,12 @@
 using KestrelEcho.Client.Tests.Infrastructure;
+using KestrelEcho.Testing;
 
 namespace KestrelEcho.Client.Tests.Bench;
 
 [Collection(BenchRuns.Collection)]
-public sealed class BenchCommandTests(EchoService service)
+public sealed class BenchCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEchoAppFactory>(app)
 {
-    private int EchoPort => service.EchoEndPoint.Port;
+    private int EchoPort => App.EchoEndPoint.Port;
 
     [Fact]
     public async Task PingPong_Json_CountsVerifiedMessagesAndLatencies()

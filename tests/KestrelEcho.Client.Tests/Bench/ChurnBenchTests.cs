@@ -1,15 +1,16 @@
 using System.Net;
 using KestrelEcho.Client.Tests.Infrastructure;
+using KestrelEcho.Testing;
 
 namespace KestrelEcho.Client.Tests.Bench;
 
 [Collection(BenchRuns.Collection)]
-public sealed class ChurnBenchTests(EchoService service)
+public sealed class ChurnBenchTests(TlsEchoAppFactory app) : EchoAppTest<TlsEchoAppFactory>(app)
 {
     [Fact]
     public async Task Churn_Json_CountsConnectionsAndTheServiceSawEachCloseCleanly()
     {
-        var run = await BenchRuns.AgainstAsync(service.EchoEndPoint.Port, "-m", "churn", "-c", "2", "-s", "48", "-d", "0.5", "--warmup", "0.2", "--json");
+        var run = await BenchRuns.AgainstAsync(App.EchoEndPoint.Port, "-m", "churn", "-c", "2", "-s", "48", "-d", "0.5", "--warmup", "0.2", "--json");
 
         Assert.Equal(0, run.ExitCode);
         var root = BenchRuns.Json(run);
@@ -23,7 +24,7 @@ public sealed class ChurnBenchTests(EchoService service)
         Assert.Equal("connect and exchange", root.GetProperty("latencyOf").GetString());
         BenchCommandTests.AssertLatencies(root);
 
-        using var recent = await service.RecentConnectionsAsync(200);
+        using var recent = await App.RecentConnectionsAsync(200);
         var churned = recent.RootElement.GetProperty("connections").EnumerateArray()
             .Where(connection => IPAddress.Parse(connection.GetProperty("remoteAddress").GetString()!).GetAddressBytes()[3] >= 10)
             .ToArray();

@@ -1,12 +1,12 @@
 using KestrelEcho.Client.Tests.Infrastructure;
-using KestrelEcho.Tests.Infrastructure;
+using KestrelEcho.Testing;
 
 namespace KestrelEcho.Client.Tests.Bench;
 
 [Collection(BenchRuns.Collection)]
-public sealed class IdleBenchTests(EchoService service)
+public sealed class IdleBenchTests(TlsEchoAppFactory app) : EchoAppTest<TlsEchoAppFactory>(app)
 {
-    private int EchoPort => service.EchoEndPoint.Port;
+    private int EchoPort => App.EchoEndPoint.Port;
 
     [Fact]
     public async Task Idle_HoldsEveryConnection_TheServiceListsThemAll()
@@ -16,7 +16,7 @@ public sealed class IdleBenchTests(EchoService service)
 
         string[] held = [];
         await Poll.UntilAsync(
-            async () => (held = [.. (await service.LiveRemoteAddressesAsync()).Where(sources.Contains)]).Length == 6,
+            async () => (held = [.. (await App.LiveRemoteAddressesAsync()).Where(sources.Contains)]).Length == 6,
             TimeSpan.FromSeconds(10),
             () => $"the service listed {held.Length} of the 6 idle connections");
         Assert.False(bench.IsCompleted, "the run ended before its 2 s hold");
@@ -54,7 +54,7 @@ public sealed class IdleBenchTests(EchoService service)
     {
         // Connections an earlier test closed from this address must be counted out first, or they too take slots.
         await Poll.UntilAsync(
-            async () => !(await service.LiveRemoteAddressesAsync()).Contains("127.0.0.10"),
+            async () => !(await App.LiveRemoteAddressesAsync()).Contains("127.0.0.10"),
             TimeSpan.FromSeconds(10),
             "earlier connections from 127.0.0.10 to close");
 

@@ -1,20 +1,20 @@
 using KestrelEcho.Client.Tests.Infrastructure;
-using KestrelEcho.Tests.Infrastructure;
+using KestrelEcho.Testing;
 
 namespace KestrelEcho.Client.Tests.Bench;
 
 [Collection(BenchRuns.Collection)]
-public sealed class SourceAddressTests(EchoService service)
+public sealed class SourceAddressTests(TlsEchoAppFactory app) : EchoAppTest<TlsEchoAppFactory>(app)
 {
     [Fact]
     public async Task PingPong_FourSourceAddresses_TheServiceSeesTwoConnectionsFromEach()
     {
         string[] sources = ["127.0.0.10", "127.0.0.11", "127.0.0.12", "127.0.0.13"];
-        var bench = BenchRuns.AgainstAsync(service.EchoEndPoint.Port, "-c", "8", "--source-addresses", "4", "-d", "1.5", "--warmup", "0", "--json");
+        var bench = BenchRuns.AgainstAsync(App.EchoEndPoint.Port, "-c", "8", "--source-addresses", "4", "-d", "1.5", "--warmup", "0", "--json");
 
         string[] seen = [];
         await Poll.UntilAsync(
-            async () => (seen = [.. (await service.LiveRemoteAddressesAsync()).Where(sources.Contains)]).Length == 8,
+            async () => (seen = [.. (await App.LiveRemoteAddressesAsync()).Where(sources.Contains)]).Length == 8,
             TimeSpan.FromSeconds(10),
             () => $"the service listed {seen.Length} of the 8 connections: {string.Join(", ", seen)}");
         Assert.All(sources, source => Assert.Equal(2, seen.Count(address => address == source)));

@@ -1,15 +1,16 @@
 using KestrelEcho.Client.Bench;
 using KestrelEcho.Client.Tests.Infrastructure;
+using KestrelEcho.Testing;
 
 namespace KestrelEcho.Client.Tests.Bench;
 
 [Collection(BenchRuns.Collection)]
-public sealed class StreamBenchTests(EchoService service)
+public sealed class StreamBenchTests(TlsEchoAppFactory app) : EchoAppTest<TlsEchoAppFactory>(app)
 {
     [Fact]
     public async Task Stream_Json_VerifiesEveryByteBothWaysAtOnce()
     {
-        var run = await BenchRuns.AgainstAsync(service.EchoEndPoint.Port, "-m", "stream", "-c", "2", "-s", "16384", "-d", "0.5", "--warmup", "0.2", "--json");
+        var run = await BenchRuns.AgainstAsync(App.EchoEndPoint.Port, "-m", "stream", "-c", "2", "-s", "16384", "-d", "0.5", "--warmup", "0.2", "--json");
 
         Assert.Equal(0, run.ExitCode);
         var root = BenchRuns.Json(run);

@@ -1,29 +1,30 @@
 using System.Globalization;
 using System.Text;
 using KestrelEcho.Client.Tests.Infrastructure;
+using KestrelEcho.Testing;
 
 namespace KestrelEcho.Client.Tests.Chat;
 
-public sealed class ChatCommandTests(EchoService service)
+public sealed class ChatCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEchoAppFactory>(app)
 {
     [Fact]
     public async Task TwoLines_EchoedLineByLine_Exits0AtEndOfInput()
     {
         var run = await ClientRun.InvokeAsync(
-            ["chat", "--host", "127.0.0.1", "--port", service.EchoEndPoint.Port.ToString(CultureInfo.InvariantCulture)],
+            ["chat", "--host", "127.0.0.1", "--port", App.EchoEndPoint.Port.ToString(CultureInfo.InvariantCulture)],
             Encoding.UTF8.GetBytes("Hola mundo\nñandú\n"));
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal("Hola mundo\nñandú\n", run.Out);
         var line = Assert.Single(run.ErrorLines);
-        Assert.StartsWith($"kestrel-echo: connected to {service.EchoEndPoint} from 127.0.0.1:", line, StringComparison.Ordinal);
+        Assert.StartsWith($"kestrel-echo: connected to {App.EchoEndPoint} from 127.0.0.1:", line, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task OverTls_EchoedLineByLine_Exits0()
     {
         var run = await ClientRun.InvokeAsync(
-            ["chat", "--host", "localhost", "--port", service.EchoTlsEndPoint.Port.ToString(CultureInfo.InvariantCulture), "--tls-trust", service.Certificate.CertificatePemPath],
+            ["chat", "--host", "localhost", "--port", App.EchoTlsEndPoint.Port.ToString(CultureInfo.InvariantCulture), "--tls-trust", App.Certificate.CertificatePemPath],
             Encoding.UTF8.GetBytes("uno\ndos\n"));
 
         Assert.Equal(0, run.ExitCode);

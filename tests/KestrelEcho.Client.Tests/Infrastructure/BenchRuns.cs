@@ -7,8 +7,8 @@ namespace KestrelEcho.Client.Tests.Infrastructure;
 public static class BenchRuns
 {
     /// <summary>
-    /// Bench tests share one collection: they count the service's connections by source address, which a
-    /// bench run in parallel would disturb.
+    /// Bench tests share one collection, so they run one at a time: each loads both cores for a second or two,
+    /// and a second run beside it would starve its measurement window.
     /// </summary>
     public const string Collection = "bench";
 

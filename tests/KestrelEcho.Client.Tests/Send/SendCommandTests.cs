@@ -1,11 +1,12 @@
 using System.Globalization;
 using KestrelEcho.Client.Tests.Infrastructure;
+using KestrelEcho.Testing;
 
 namespace KestrelEcho.Client.Tests.Send;
 
-public sealed class SendCommandTests(EchoService service)
+public sealed class SendCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEchoAppFactory>(app)
 {
-    private string EchoPort => service.EchoEndPoint.Port.ToString(CultureInfo.InvariantCulture);
+    private string EchoPort => App.EchoEndPoint.Port.ToString(CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task HolaMundo_ExactEcho_Exits0AndPrintsSocketAndEcho()
@@ -16,7 +17,7 @@ public sealed class SendCommandTests(EchoService service)
         Assert.Equal(string.Empty, run.Error);
         Assert.Contains("socket:     InterNetwork Stream Tcp", run.Out, StringComparison.Ordinal);
         Assert.Matches(@"local:      127\.0\.0\.1:\d+\n", run.Out);
-        Assert.Contains($"remote:     {service.EchoEndPoint} (127.0.0.1:{EchoPort})", run.Out, StringComparison.Ordinal);
+        Assert.Contains($"remote:     {App.EchoEndPoint} (127.0.0.1:{EchoPort})", run.Out, StringComparison.Ordinal);
         Assert.Contains("sent:       10 bytes \"Hola mundo\"", run.Out, StringComparison.Ordinal);
         Assert.Contains("received:   10 bytes \"Hola mundo\"", run.Out, StringComparison.Ordinal);
         Assert.Matches(@"round trip: \d+\.\d{3} ms", run.Out);

@@ -1,18 +1,19 @@
 using System.Globalization;
 using KestrelEcho.Client.Tests.Infrastructure;
+using KestrelEcho.Testing;
 
 namespace KestrelEcho.Client.Tests.Send;
 
-public sealed class SendTlsTests(EchoService service)
+public sealed class SendTlsTests(TlsEchoAppFactory app) : EchoAppTest<TlsEchoAppFactory>(app)
 {
-    private string TlsPort => service.EchoTlsEndPoint.Port.ToString(CultureInfo.InvariantCulture);
+    private string TlsPort => App.EchoTlsEndPoint.Port.ToString(CultureInfo.InvariantCulture);
 
     [Theory]
     [InlineData("localhost")]
     [InlineData("127.0.0.1")]
     public async Task TrustedCertificate_ExactEcho_Exits0AndPrintsTls(string host)
     {
-        var run = await ClientRun.InvokeAsync("send", "--host", host, "--port", TlsPort, "--tls-trust", service.Certificate.CertificatePemPath);
+        var run = await ClientRun.InvokeAsync("send", "--host", host, "--port", TlsPort, "--tls-trust", App.Certificate.CertificatePemPath);
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(string.Empty, run.Error);

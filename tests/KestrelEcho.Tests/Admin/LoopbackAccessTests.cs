@@ -1,5 +1,5 @@
 using System.Net;
-using KestrelEcho.Tests.Infrastructure;
+using KestrelEcho.Testing;
 
 namespace KestrelEcho.Tests.Admin;
 
@@ -7,7 +7,7 @@ namespace KestrelEcho.Tests.Admin;
 /// Without a key, loopback callers get in. The test host can only call from loopback (127.0.0.2 is loopback
 /// too); the refusal of other callers is covered by <see cref="AdminAccessRuleTests"/>.
 /// </summary>
-public sealed class LoopbackAccessTests(EchoAppFactory app) : EchoAppTest(app)
+public sealed class LoopbackAccessTests(EchoAppFactory app) : EchoAppTest<EchoAppFactory>(app)
 {
     [Fact]
     public async Task NoKey_LoopbackCaller_Is200()

@@ -1,10 +1,10 @@
 using System.Net.Sockets;
 using System.Text;
-using KestrelEcho.Tests.Infrastructure;
+using KestrelEcho.Testing;
 
 namespace KestrelEcho.Tests.Echo;
 
-public sealed class ClientFaultTests(EchoAppFactory app) : EchoAppTest(app)
+public sealed class ClientFaultTests(EchoAppFactory app) : EchoAppTest<EchoAppFactory>(app)
 {
     [Fact]
     public async Task ClientResetsMidStream_ConnectionIsRemovedAndClosedAsClientReset()

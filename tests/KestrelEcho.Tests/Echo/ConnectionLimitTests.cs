@@ -1,17 +1,17 @@
 using System.Net;
 using System.Net.Sockets;
-using KestrelEcho.Tests.Infrastructure;
+using KestrelEcho.Testing;
 
 namespace KestrelEcho.Tests.Echo;
 
 /// <summary>Each limit is enforced in the echo path, visible as a close reason, and leaves others served.</summary>
-public sealed class ConnectionLimitTests
+public sealed class ConnectionLimitTests : FreshAppTest
 {
     [Fact]
     public async Task OverTheGlobalLimit_IsClosedAtOnce_AsConnectionLimit_WhileOthersAndHttpAreServed()
     {
         using var timeout = TestTimeout.Start();
-        await using var app = await EchoAppFactory.StartAsync(("Echo:MaxConnections", "3"), ("Echo:MaxConnectionsPerIp", "0"));
+        var app = await StartAppAsync(("Echo:MaxConnections", "3"), ("Echo:MaxConnectionsPerIp", "0"));
         var admitted = new List<Socket>();
         for (var i = 0; i < 3; i++)
         {
@@ -37,7 +37,7 @@ public sealed class ConnectionLimitTests
     public async Task OverThePerAddressLimit_IsRefusedAsPerIpLimit_WhileOtherAddressesAreServed()
     {
         using var timeout = TestTimeout.Start();
-        await using var app = await EchoAppFactory.StartAsync(("Echo:MaxConnectionsPerIp", "2"));
+        var app = await StartAppAsync(("Echo:MaxConnectionsPerIp", "2"));
         var first = IPAddress.Parse("127.0.0.1");
         using var one = await ConnectAndEchoAsync(app, timeout.Token, first);
         using var two = await ConnectAndEchoAsync(app, timeout.Token, first);
@@ -53,7 +53,7 @@ public sealed class ConnectionLimitTests
     public async Task IdleClient_IsClosedAfterTheIdleTimeout()
     {
         using var timeout = TestTimeout.Start();
-        await using var app = await EchoAppFactory.StartAsync(("Echo:IdleTimeout", "00:00:01"));
+        var app = await StartAppAsync(("Echo:IdleTimeout", "00:00:01"));
         using var idle = await ConnectAndEchoAsync(app, timeout.Token);
 
         Assert.Empty(await idle.ReceiveToEndAsync(timeout.Token));
@@ -65,7 +65,7 @@ public sealed class ConnectionLimitTests
     public async Task BusyClient_IsClosedAtTheMaximumLifetime()
     {
         using var timeout = TestTimeout.Start();
-        await using var app = await EchoAppFactory.StartAsync(("Echo:MaxLifetime", "00:00:01"));
+        var app = await StartAppAsync(("Echo:MaxLifetime", "00:00:01"));
         using var busy = await ConnectAndEchoAsync(app, timeout.Token);
 
         // It keeps talking; the lifetime limit ends it anyway (with FIN, or RST when a ping is in flight).
@@ -89,7 +89,7 @@ public sealed class ConnectionLimitTests
     public async Task ByteLimit_EchoesExactlyTheLimit_ThenCloses()
     {
         using var timeout = TestTimeout.Start();
-        await using var app = await EchoAppFactory.StartAsync(("Echo:MaxBytesPerConnection", "1000"));
+        var app = await StartAppAsync(("Echo:MaxBytesPerConnection", "1000"));
         using var socket = await app.ConnectEchoAsync(timeout.Token);
         var payload = Payload.Random(1000, seed: 15);
 
@@ -108,8 +108,7 @@ public sealed class ConnectionLimitTests
         await File.WriteAllTextAsync(settingsFile, """{ "Echo": { "MaxConnections": 10 } }""", timeout.Token);
         try
         {
-            await using var app = new EchoAppFactory().WithJsonSettings(settingsFile);
-            await app.InitializeAsync();
+            var app = await StartAppAsync(app => app.WithJsonSettings(settingsFile).ExpectLog("SettingChangeRejected"));
             using var first = await ConnectAndEchoAsync(app, timeout.Token);
 
             await File.WriteAllTextAsync(settingsFile, """{ "Echo": { "MaxConnections": 1 } }""", timeout.Token);

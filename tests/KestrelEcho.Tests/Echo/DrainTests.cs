@@ -1,25 +1,24 @@
 using System.Net;
 using System.Net.Sockets;
-using KestrelEcho.Tests.Infrastructure;
+using KestrelEcho.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace KestrelEcho.Tests.Echo;
 
-public sealed class DrainTests
+public sealed class DrainTests : FreshAppTest
 {
     [Fact]
     public async Task Stopping_DrainsOpenConnections_WhileReadinessIs503AndNewClientsAreRefused()
     {
         using var timeout = TestTimeout.Start(60);
-        await using var app = await EchoAppFactory.StartAsync(("Echo:DrainTimeout", "00:00:05"));
+        var app = await StartAppAsync(("Echo:DrainTimeout", "00:00:05"));
         using var http = app.CreateIndependentClient();
         using var leaving = await app.ConnectEchoAsync(timeout.Token);
         using var staying = await app.ConnectEchoAsync(timeout.Token);
         await Poll.UntilAsync(() => app.Registry.Active == 2, TimeSpan.FromSeconds(10), "both clients registered");
 
-        // What SIGTERM does: the host's StopAsync.
-        var stopping = app.Services.GetRequiredService<IHost>().StopAsync(timeout.Token);
+        var stopping = app.StopAsync(timeout.Token);
 
         await Poll.UntilAsync(
             async () => (await http.GetAsync("/health/ready", timeout.Token)).StatusCode == HttpStatusCode.ServiceUnavailable,

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Text;
-using KestrelEcho.Tests.Infrastructure;
+using KestrelEcho.Testing;
 
 namespace KestrelEcho.Tests.Echo;
 
-public sealed class EchoRoundTripTests(EchoAppFactory app) : EchoAppTest(app)
+public sealed class EchoRoundTripTests(EchoAppFactory app) : EchoAppTest<EchoAppFactory>(app)
 {
     [Fact]
     public async Task HolaMundo_ComesBackExactly()

@@ -1,9 +1,9 @@
 using System.Net.Sockets;
-using KestrelEcho.Tests.Infrastructure;
+using KestrelEcho.Testing;
 
 namespace KestrelEcho.Tests.Echo;
 
-public sealed class HalfCloseTests(EchoAppFactory app) : EchoAppTest(app)
+public sealed class HalfCloseTests(EchoAppFactory app) : EchoAppTest<EchoAppFactory>(app)
 {
     [Fact]
     public async Task ClientShutsDownSending_EverythingIsEchoed_ThenServerSendsFin()

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using KestrelEcho.Tests.Infrastructure;
+using KestrelEcho.Testing;
 
 namespace KestrelEcho.Tests.Echo;
 

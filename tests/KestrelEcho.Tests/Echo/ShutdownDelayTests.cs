@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using KestrelEcho.Tests.Infrastructure;
+using KestrelEcho.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -11,22 +11,22 @@ namespace KestrelEcho.Tests.Echo;
 /// Echo:ShutdownDelay, the lame-duck period: readiness fails at SIGTERM, but new clients are still admitted and
 /// echoed until the delay is over, so a load balancer's health check can notice before anything is refused.
 /// </summary>
-public sealed class ShutdownDelayTests
+public sealed class ShutdownDelayTests : FreshAppTest
 {
-    private static readonly TimeSpan s_delay = TimeSpan.FromSeconds(3);
+    // Long enough that a client connecting right after the stop is served within it on a loaded machine.
+    private static readonly TimeSpan s_delay = TimeSpan.FromSeconds(8);
 
     [Fact]
     public async Task DuringTheDelay_ReadinessIs503_AndNewClientsAreEchoed_ThenTheDrainRefusesThem()
     {
         using var timeout = TestTimeout.Start(60);
-        await using var app = await EchoAppFactory.StartAsync(("Echo:ShutdownDelay", "00:00:03"), ("Echo:DrainTimeout", "00:00:10"));
+        var app = await StartAppAsync(("Echo:ShutdownDelay", s_delay.ToString()), ("Echo:DrainTimeout", "00:00:10"));
         using var http = app.CreateIndependentClient();
         using var early = await app.ConnectEchoAsync(timeout.Token);
         await early.AssertHolaMundoEchoedAsync(timeout.Token);
 
-        // What SIGTERM does: the host's StopAsync.
         var sinceStop = Stopwatch.StartNew();
-        var stopping = app.Services.GetRequiredService<IHost>().StopAsync(timeout.Token);
+        var stopping = app.StopAsync(timeout.Token);
         await Poll.UntilAsync(
             async () => (await http.GetAsync("/health/ready", timeout.Token)).StatusCode == HttpStatusCode.ServiceUnavailable,
             TimeSpan.FromSeconds(5),
@@ -36,9 +36,9 @@ public sealed class ShutdownDelayTests
         await duringDelay.AssertHolaMundoEchoedAsync(timeout.Token);
         Assert.True(sinceStop.Elapsed < s_delay, $"the client during the delay was served only after {sinceStop.Elapsed.TotalSeconds:0.0} s: the test machine is too slow to tell the phases apart");
         Assert.Equal(2, app.Registry.Active);
-        Assert.Contains(app.Logs.WithEvent("ShutdownDelayStarted"), static entry => entry.Message.Contains("for 3 s", StringComparison.Ordinal));
+        Assert.Contains(app.Logs.WithEvent("ShutdownDelayStarted"), static entry => entry.Message.Contains($"for {s_delay.TotalSeconds} s", StringComparison.Ordinal));
 
-        await Poll.UntilAsync(() => app.Logs.WithEvent("DrainStarted").Count > 0, TimeSpan.FromSeconds(10), "the drain to start after the delay");
+        await Poll.UntilAsync(() => app.Logs.WithEvent("DrainStarted").Count > 0, s_delay + TimeSpan.FromSeconds(10), "the drain to start after the delay");
         Assert.True(sinceStop.Elapsed >= s_delay, $"the drain started {sinceStop.Elapsed.TotalSeconds:0.0} s after the stop, before the {s_delay.TotalSeconds} s delay");
         Assert.Contains("Draining 2 echo connections", app.Logs.WithEvent("DrainStarted")[0].Message, StringComparison.Ordinal);
 

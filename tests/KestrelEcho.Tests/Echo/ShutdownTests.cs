@@ -1,11 +1,11 @@
 using System.Net.Sockets;
-using KestrelEcho.Tests.Infrastructure;
+using KestrelEcho.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace KestrelEcho.Tests.Echo;
 
 /// <summary>Each test stops its own app, so none shares a fixture.</summary>
-public sealed class ShutdownTests
+public sealed class ShutdownTests : FreshAppTest
 {
     // Far below the host's 30 s shutdown timeout, which a loop deaf to shutdown would run into.
     private static readonly TimeSpan s_promptStop = TimeSpan.FromSeconds(10);
@@ -14,8 +14,7 @@ public sealed class ShutdownTests
     public async Task StoppingTheHost_WithAClientConnected_IsPrompt_AndTheClientSeesEndOfStream()
     {
         using var timeout = TestTimeout.Start();
-        var app = new EchoAppFactory();
-        await app.InitializeAsync();
+        var app = await StartAppAsync();
         using var socket = await app.ConnectEchoAsync(timeout.Token);
         await socket.AssertHolaMundoEchoedAsync(timeout.Token);
         var logs = app.Logs;
@@ -32,8 +31,7 @@ public sealed class ShutdownTests
     public async Task StoppingTheHost_WhileAClientWithholdsReads_IsStillPrompt()
     {
         using var timeout = TestTimeout.Start();
-        var app = new EchoAppFactory();
-        await app.InitializeAsync();
+        var app = await StartAppAsync();
         using var socket = await app.ConnectEchoAsync(timeout.Token);
         socket.Blocking = false;
         var chunk = new byte[64 * 1024];

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using KestrelEcho.Tests.Infrastructure;
+using KestrelEcho.Testing;
 
 namespace KestrelEcho.Tests.Health;
 
-public sealed class HealthEndpointsTests(EchoAppFactory app) : EchoAppTest(app)
+public sealed class HealthEndpointsTests(EchoAppFactory app) : EchoAppTest<EchoAppFactory>(app)
 {
     [Theory]
     [InlineData("/health", new[] { "self", "echo_listener" })]

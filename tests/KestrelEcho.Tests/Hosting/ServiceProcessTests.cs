@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using KestrelEcho.Tests.Infrastructure;
+using KestrelEcho.Testing;
 
 namespace KestrelEcho.Tests.Hosting;
 

@@ -2,11 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
-using KestrelEcho.Tests.Infrastructure;
+using KestrelEcho.Testing;
 
 namespace KestrelEcho.Tests.Ops;
 
-public sealed class ConnectionDetailTests(EchoAppFactory app) : EchoAppTest(app)
+public sealed class ConnectionDetailTests(EchoAppFactory app) : EchoAppTest<EchoAppFactory>(app)
 {
     [Fact]
     public async Task OneConnection_ShowsItsTimeline_LiveThenClosed()

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using KestrelEcho.Tests.Infrastructure;
+using KestrelEcho.Testing;
 
 namespace KestrelEcho.Tests.Ops;
 
-public sealed class ConnectionsEndpointTests(EchoAppFactory app) : EchoAppTest(app)
+public sealed class ConnectionsEndpointTests(EchoAppFactory app) : EchoAppTest<EchoAppFactory>(app)
 {
     [Fact]
     public async Task ConnectedClient_IsListedWithItsExactRemotePort_AndDroppedAfterItCloses()

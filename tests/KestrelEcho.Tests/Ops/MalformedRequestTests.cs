@@ -1,4 +1,5 @@
 using System.Net;
+using KestrelEcho.Testing;
 using KestrelEcho.Tests.Infrastructure;
 
 namespace KestrelEcho.Tests.Ops;
@@ -7,7 +8,7 @@ namespace KestrelEcho.Tests.Ops;
 /// Misuse of the HTTP endpoint is the client's fault: each request below gets a 4xx, never a 5xx, nothing is
 /// logged above Information, and the service keeps answering.
 /// </summary>
-public sealed class MalformedRequestTests(EchoAppFactory app) : EchoAppTest(app)
+public sealed class MalformedRequestTests(EchoAppFactory app) : EchoAppTest<EchoAppFactory>(app)
 {
     private static readonly Dictionary<string, string> s_requests = new()
     {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Text;
 using KestrelEcho.Proxy;
+using KestrelEcho.Testing;
 using KestrelEcho.Tests.Infrastructure;
 
 namespace KestrelEcho.Tests.Proxy;

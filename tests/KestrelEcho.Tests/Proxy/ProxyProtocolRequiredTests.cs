@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using KestrelEcho.Echo;
-using KestrelEcho.Tests.Infrastructure;
+using KestrelEcho.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KestrelEcho.Tests.Proxy;

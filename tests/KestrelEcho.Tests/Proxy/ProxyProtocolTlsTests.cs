@@ -1,13 +1,13 @@
 using System.Net;
 using System.Security.Authentication;
 using KestrelEcho.Echo;
-using KestrelEcho.Tests.Infrastructure;
+using KestrelEcho.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KestrelEcho.Tests.Proxy;
 
 /// <summary>The TLS echo endpoint behind a TCP load balancer: the header comes first, in the clear, then TLS.</summary>
-public sealed class ProxyProtocolTlsTests
+public sealed class ProxyProtocolTlsTests : FreshAppTest
 {
     [Theory]
     [InlineData("Required")]
@@ -15,7 +15,7 @@ public sealed class ProxyProtocolTlsTests
     public async Task HeaderThenHandshake_EchoesOverTls_AsTheHeadersClient(string mode)
     {
         using var certificate = TestCertificate.Create();
-        await using var app = await StartAsync(certificate, mode);
+        var app = await StartAsync(certificate, mode);
         using var timeout = TestTimeout.Start();
         var header = ProxyHeaders.V2(IPEndPoint.Parse("203.0.113.7:40000"), IPEndPoint.Parse("192.0.2.1:443"));
 
@@ -35,7 +35,7 @@ public sealed class ProxyProtocolTlsTests
     public async Task Optional_HandshakeWithoutHeader_IsPlainTlsEcho()
     {
         using var certificate = TestCertificate.Create();
-        await using var app = await StartAsync(certificate, "Optional");
+        var app = await StartAsync(certificate, "Optional");
         using var timeout = TestTimeout.Start();
 
         await using var tls = await app.ConnectEchoTlsAsync(certificate.Certificate, timeout.Token);
@@ -51,7 +51,7 @@ public sealed class ProxyProtocolTlsTests
     public async Task Required_HandshakeWithoutHeader_IsRefused_AsProxyProtocolError()
     {
         using var certificate = TestCertificate.Create();
-        await using var app = await StartAsync(certificate, "Required");
+        var app = await StartAsync(certificate, "Required");
         using var timeout = TestTimeout.Start();
 
         var refused = await Record.ExceptionAsync(() => app.ConnectEchoTlsAsync(certificate.Certificate, timeout.Token));
@@ -59,16 +59,11 @@ public sealed class ProxyProtocolTlsTests
         Assert.True(refused is AuthenticationException or IOException, $"the handshake should fail, got {refused}");
         await Poll.UntilAsync(() => app.Registry.Closed == 1, TimeSpan.FromSeconds(10), "the refused connection to be closed");
         Assert.Equal(CloseReason.ProxyProtocolError, Assert.Single(app.Services.GetRequiredService<RecentConnections>().Snapshot()).CloseReason);
-        await app.AssertNoLeaksAsync();
     }
 
-    private static async Task<EchoAppFactory> StartAsync(TestCertificate certificate, string mode)
-    {
-        var app = new EchoAppFactory()
+    private Task<EchoAppFactory> StartAsync(TestCertificate certificate, string mode) =>
+        StartAppAsync(app => app
             .WithTls(certificate, CertificateFormat.PemWithKeyFile)
             .WithSetting("Echo:ProxyProtocol", mode)
-            .WithSetting("Echo:TrustedProxies:0", "127.0.0.1");
-        await app.InitializeAsync();
-        return app;
-    }
+            .WithSetting("Echo:TrustedProxies:0", "127.0.0.1"));
 }

@@ -1,10 +1,10 @@
 using System.Net;
-using KestrelEcho.Tests.Infrastructure;
+using KestrelEcho.Testing;
 
 namespace KestrelEcho.Tests.Proxy;
 
 /// <summary>Whose header is believed: only a trusted proxy's, and nobody's with the feature off.</summary>
-public sealed class ProxyProtocolTrustTests
+public sealed class ProxyProtocolTrustTests : FreshAppTest
 {
     private static readonly byte[] s_headerAndPayload = [.. ProxyHeaders.V1("PROXY TCP4 203.0.113.7 192.0.2.1 40000 9999\r\n"), .. "Hola mundo"u8];
 
@@ -12,7 +12,7 @@ public sealed class ProxyProtocolTrustTests
     public async Task Required_UntrustedPeer_IsRefused_AsUntrustedProxy()
     {
         using var timeout = TestTimeout.Start();
-        await using var app = await EchoAppFactory.StartAsync(
+        var app = await StartAppAsync(
             ("Echo:ProxyProtocol", "Required"),
             ("Echo:TrustedProxies:0", "10.0.0.0/8"));
         using var socket = await app.ConnectEchoAsync(timeout.Token);
@@ -22,7 +22,6 @@ public sealed class ProxyProtocolTrustTests
         Assert.Empty(await socket.ReceiveUntilClosedAsync(timeout.Token));
         Assert.Equal("untrusted_proxy", await app.CloseReasonOfAsync(socket));
         Assert.Single(app.Logs.WithEvent("UntrustedProxy"));
-        await app.AssertNoLeaksAsync();
     }
 
     [Theory]
@@ -32,8 +31,8 @@ public sealed class ProxyProtocolTrustTests
     public async Task UntrustedPeerOrFeatureOff_TheHeaderIsJustData(string? mode, string? trusted)
     {
         using var timeout = TestTimeout.Start();
-        var settings = mode is null ? [] : new[] { ("Echo:ProxyProtocol", mode), ("Echo:TrustedProxies:0", trusted!) };
-        await using var app = await EchoAppFactory.StartAsync(settings);
+        (string, string?)[] settings = mode is null ? [] : [("Echo:ProxyProtocol", mode), ("Echo:TrustedProxies:0", trusted)];
+        var app = await StartAppAsync(settings);
         using var socket = await app.ConnectEchoAsync(timeout.Token);
 
         await socket.SendAllAsync(s_headerAndPayload, timeout.Token);
@@ -43,7 +42,6 @@ public sealed class ProxyProtocolTrustTests
         Assert.Equal(socket.LocalEndPoint, session.RemoteEndPoint);
         Assert.Null(session.ProxyEndPoint);
         socket.Dispose();
-        await app.AssertNoLeaksAsync();
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using KestrelEcho.Echo;
+using KestrelEcho.Testing;
 using KestrelEcho.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -22,7 +23,7 @@ namespace KestrelEcho.Tests.Soak;
 /// count limit grows with the duration, so the time limit is the one that ends it.
 /// </remarks>
 [Collection(SoakGroup.Name)]
-public sealed class ChurnSoakTests
+public sealed class ChurnSoakTests : FreshAppTest
 {
     private const string DurationVariable = "KESTREL_ECHO_SOAK_SECONDS";
     private const int DefaultSeconds = 45;
@@ -65,7 +66,7 @@ public sealed class ChurnSoakTests
     {
         _duration = TimeSpan.FromSeconds(SoakSeconds());
         using var timeout = TestTimeout.Start(Seconds + 120);
-        await using var app = await EchoAppFactory.StartAsync(
+        var app = await StartAppAsync(
             ("Echo:IdleTimeout", s_idleTimeout.ToString("c", CultureInfo.InvariantCulture)),
             ("Echo:MaxConnectionsPerIp", MaxConnectionsPerIp.ToString(CultureInfo.InvariantCulture)));
         _app = app;

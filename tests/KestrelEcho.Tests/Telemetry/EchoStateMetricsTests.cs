@@ -1,11 +1,11 @@
-using KestrelEcho.Tests.Infrastructure;
+using KestrelEcho.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace KestrelEcho.Tests.Telemetry;
 
 /// <summary>The gauges alerts compare against: admitted connections, the limit in force, draining.</summary>
-public sealed class EchoStateMetricsTests
+public sealed class EchoStateMetricsTests : FreshAppTest
 {
     private const string Active = "kestrel_echo.connections.active";
     private const string Limit = "kestrel_echo.connections.limit";
@@ -19,8 +19,7 @@ public sealed class EchoStateMetricsTests
         await File.WriteAllTextAsync(settingsFile, """{ "Echo": { "MaxConnections": 2 } }""", timeout.Token);
         try
         {
-            await using var app = new EchoAppFactory().WithJsonSettings(settingsFile);
-            await app.InitializeAsync();
+            var app = await StartAppAsync(app => app.WithJsonSettings(settingsFile));
             using var gauges = new EchoGaugeReader(app);
             Assert.Equal(0, gauges.Observe(Active));
             Assert.Equal(2, gauges.Observe(Limit));
@@ -42,7 +41,6 @@ public sealed class EchoStateMetricsTests
             await File.WriteAllTextAsync(settingsFile, """{ "Echo": { "MaxConnections": 7 } }""", timeout.Token);
             await Poll.UntilAsync(() => gauges.Observe(Limit) == 7, TimeSpan.FromSeconds(15), "the limit gauge to take the new setting");
             await Poll.UntilAsync(() => gauges.Observe(Active) == 0, TimeSpan.FromSeconds(10), "the active gauge to drop to 0");
-            await app.AssertNoLeaksAsync();
         }
         finally
         {
@@ -54,14 +52,14 @@ public sealed class EchoStateMetricsTests
     public async Task Draining_IsOneFromTheStartOfTheDrain()
     {
         using var timeout = TestTimeout.Start(60);
-        await using var app = await EchoAppFactory.StartAsync(("Echo:DrainTimeout", "00:00:10"));
+        var app = await StartAppAsync(("Echo:DrainTimeout", "00:00:10"));
         using var gauges = new EchoGaugeReader(app);
         using var client = await app.ConnectEchoAsync(timeout.Token);
         await client.AssertHolaMundoEchoedAsync(timeout.Token);
         Assert.Equal(0, gauges.Observe(Draining));
 
-        // What SIGTERM does: the host's StopAsync. The open client holds the drain until it leaves.
-        var stopping = app.Services.GetRequiredService<IHost>().StopAsync(timeout.Token);
+        // The open client holds the drain until it leaves.
+        var stopping = app.StopAsync(timeout.Token);
         await Poll.UntilAsync(() => gauges.Observe(Draining) == 1, TimeSpan.FromSeconds(5), "the draining gauge to turn 1");
         Assert.False(stopping.IsCompleted, "the drain should wait for the open client");
 

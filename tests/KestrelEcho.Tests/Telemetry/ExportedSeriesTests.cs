@@ -1,5 +1,5 @@
 using KestrelEcho.Echo;
-using KestrelEcho.Tests.Infrastructure;
+using KestrelEcho.Testing;
 
 namespace KestrelEcho.Tests.Telemetry;
 

@@ -1,10 +1,11 @@
 using System.Net;
+using KestrelEcho.Testing;
 using KestrelEcho.Tests.Infrastructure;
 
 namespace KestrelEcho.Tests.Telemetry;
 
 [Collection(ExactMetricsGroup.Name)]
-public sealed class MetricsEndpointTests(EchoAppFactory app) : EchoAppTest(app)
+public sealed class MetricsEndpointTests(EchoAppFactory app) : EchoAppTest<EchoAppFactory>(app)
 {
     [Fact]
     public async Task Metrics_ExportsTheServiceCountersAndKestrels_InPrometheusFormat()

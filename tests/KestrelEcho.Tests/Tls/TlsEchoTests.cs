@@ -1,13 +1,13 @@
 using System.Security.Authentication;
 using System.Text;
 using KestrelEcho.Hosting;
-using KestrelEcho.Tests.Infrastructure;
+using KestrelEcho.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KestrelEcho.Tests.Tls;
 
 /// <summary>The TLS echo endpoint, each test on its own app with its own certificate.</summary>
-public sealed class TlsEchoTests
+public sealed class TlsEchoTests : FreshAppTest
 {
     [Theory]
     [InlineData(CertificateFormat.Pkcs12)]
@@ -17,7 +17,7 @@ public sealed class TlsEchoTests
     public async Task HolaMundoAndOneMiB_ComeBackByteForByte_UnderTheConfiguredCertificate(CertificateFormat format)
     {
         using var certificate = TestCertificate.Create();
-        await using var app = await StartAsync(certificate, format);
+        var app = await StartAsync(certificate, format);
         using var timeout = TestTimeout.Start();
         await using var tls = await app.ConnectEchoTlsAsync(certificate.Certificate, timeout.Token);
 
@@ -40,7 +40,7 @@ public sealed class TlsEchoTests
         Assert.True(payload.AsSpan().SequenceEqual(echoed), "the 1 MiB echo over TLS differs from what was sent");
         Assert.Equal(0, tail);
         Assert.Equal(default, tls.NegotiatedApplicationProtocol);
-        await app.AssertNoLeaksAsync();
+        await Poll.UntilAsync(() => app.Registry.Closed == 1, TimeSpan.FromSeconds(10), "the connection to close");
         Assert.Equal(1, app.Registry.Opened);
     }
 
@@ -48,7 +48,7 @@ public sealed class TlsEchoTests
     public async Task PlainEcho_KeepsWorking_BesideTheTlsEndpoint()
     {
         using var certificate = TestCertificate.Create();
-        await using var app = await StartAsync(certificate, CertificateFormat.PemWithKeyFile);
+        var app = await StartAsync(certificate, CertificateFormat.PemWithKeyFile);
         using var timeout = TestTimeout.Start();
         using var plain = await app.ConnectEchoAsync(timeout.Token);
         await using var tls = await app.ConnectEchoTlsAsync(certificate.Certificate, timeout.Token);
@@ -69,7 +69,7 @@ public sealed class TlsEchoTests
     public async Task Started_LogsTheTlsEndpointWithTheBoundPort()
     {
         using var certificate = TestCertificate.Create();
-        await using var app = await StartAsync(certificate, CertificateFormat.Pkcs12);
+        var app = await StartAsync(certificate, CertificateFormat.Pkcs12);
 
         var line = Assert.Single(app.Logs.WithEvent("EchoTlsListening"));
 
@@ -79,8 +79,7 @@ public sealed class TlsEchoTests
     [Fact]
     public async Task ByDefault_ThereIsNoTlsEndpoint()
     {
-        await using var app = new EchoAppFactory();
-        await app.InitializeAsync();
+        var app = await StartAppAsync();
 
         Assert.Null(app.Services.GetRequiredService<ListenEndpoints>().EchoTls);
         Assert.Empty(app.Logs.WithEvent("EchoTlsListening"));
@@ -91,20 +90,16 @@ public sealed class TlsEchoTests
     {
         using var served = TestCertificate.Create();
         using var other = TestCertificate.Create();
-        await using var app = await StartAsync(served, CertificateFormat.Pkcs12);
+        var app = await StartAsync(served, CertificateFormat.Pkcs12);
         using var timeout = TestTimeout.Start();
 
         await Assert.ThrowsAsync<AuthenticationException>(() => app.ConnectEchoTlsAsync(other.Certificate, timeout.Token));
 
         // The server's side of a TLS 1.3 handshake completes before the client checks the certificate, so the
-        // connection may reach the echo handler; it must still close without a trace.
-        await app.AssertNoLeaksAsync();
+        // connection may reach the echo handler; it must still close without a trace (the check after each test).
+        Assert.Empty(app.Logs.AtOrAbove(Microsoft.Extensions.Logging.LogLevel.Warning));
     }
 
-    private static async Task<EchoAppFactory> StartAsync(TestCertificate certificate, CertificateFormat format)
-    {
-        var app = new EchoAppFactory().WithTls(certificate, format);
-        await app.InitializeAsync();
-        return app;
-    }
+    private Task<EchoAppFactory> StartAsync(TestCertificate certificate, CertificateFormat format) =>
+        StartAppAsync(app => app.WithTls(certificate, format));
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using KestrelEcho.Hosting;
-using KestrelEcho.Tests.Infrastructure;
+using KestrelEcho.Testing;
 using KestrelEcho.Tls;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using KestrelEcho.Testing;
+
+namespace KestrelEcho.Client.Tests.Infrastructure;
+
+/// <summary>What the service says of its connections, asked the way an operator asks: through its HTTP API.</summary>
+public static class ServiceConnections
+{
+    /// <summary>The remote address of every live echo connection, as <c>/connections</c> lists them.</summary>
+    public static async Task<string[]> LiveRemoteAddressesAsync(this EchoAppFactory app)
+    {
+        using var json = await app.GetJsonAsync("/connections?limit=100000");
+        return [.. json.RootElement.GetProperty("connections").EnumerateArray().Select(connection => connection.GetProperty("remoteAddress").GetString()!)];
+    }
+
+    /// <summary>The service's <c>/connections/recent</c>: closed connections, newest first.</summary>
+    public static Task<JsonDocument> RecentConnectionsAsync(this EchoAppFactory app, int limit) => app.GetJsonAsync($"/connections/recent?limit={limit}");
+
+    private static async Task<JsonDocument> GetJsonAsync(this EchoAppFactory app, string path)
+    {
+        using var http = app.CreateIndependentClient();
+        await using var body = await http.GetStreamAsync(path, TestContext.Current.CancellationToken);
+        return await JsonDocument.ParseAsync(body, cancellationToken: TestContext.Current.CancellationToken);
+    }
+}

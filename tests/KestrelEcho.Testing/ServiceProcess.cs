@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace KestrelEcho.Testing;
+
+/// <summary>
+/// The service as users run it: its own process (<c>dotnet KestrelEcho.dll</c>), the shipped appsettings.json,
+/// real signals, and its production socket mode (inline completions, which the test process itself does not use).
+/// </summary>
+public sealed partial class ServiceProcess : IAsyncDisposable
+{
+    /// <summary>How the systemd stand-in names the service's process id on its first output line.</summary>
+    private const string ServicePidPrefix = "service-pid ";
+
+    private readonly ChildProcess _process;
+
+    private ServiceProcess(ChildProcess process) => _process = process;
+
+    public IReadOnlyList<string> Stdout => _process.Stdout;
+
+    public IReadOnlyList<string> Stderr => _process.Stderr;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>The service's process id (not the systemd stand-in's).</summary>
+    public int Id => Stdout.FirstOrDefault(static line => line.StartsWith(ServicePidPrefix, StringComparison.Ordinal)) is { } pidLine
+        ? int.Parse(pidLine[ServicePidPrefix.Length..], CultureInfo.InvariantCulture)
+        : _process.Id;
+
+    /// <summary>The service's resident memory now, from /proc (Linux).</summary>
+    public long ResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{Id}/status").First(static l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        var kilobytes = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        return kilobytes * 1024;
+    }
+
+    /// <summary>
+    /// Starts the service on loopback with free ports and no drain, plus <paramref name="arguments"/> (which win).
+    /// </summary>
+    public static ServiceProcess Start(params string[] arguments) =>
+        new(ChildProcess.Start("dotnet", ServiceCommand(arguments), environment: ServiceEnvironment()));
+
+    /// <summary>
+    /// Starts the service with <paramref name="prefix"/> in front of its command line, e.g. <c>ip netns exec NAME</c>
+    /// to run it in a network namespace.
+    /// </summary>
+    public static ServiceProcess StartUnder(string[] prefix, params string[] arguments) =>
+        new(ChildProcess.Start(prefix[0], [.. prefix[1..], "dotnet", .. ServiceCommand(arguments)], environment: ServiceEnvironment()));
+
+    /// <summary>
+    /// Starts the service as systemd starts a <c>Type=notify</c> unit: as the child of a process named
+    /// <c>systemd</c> (which is how Microsoft.Extensions.Hosting.Systemd 10.0 recognises it), with
+    /// <c>NOTIFY_SOCKET</c> naming <paramref name="notifySocket"/>. The stand-in parent waits for the service and
+    /// exits with its exit code; signals go to the service itself.
+    /// </summary>
+    public static ServiceProcess StartAsSystemdService(string notifySocket, params string[] arguments)
+    {
+        var environment = ServiceEnvironment();
+        environment["NOTIFY_SOCKET"] = notifySocket;
+        return new(ChildProcess.Start(
+            "sh",
+            ["-c", $"printf systemd > /proc/$$/comm; \"$@\" & echo \"{ServicePidPrefix}$!\"; wait $!", "sh", "dotnet", .. ServiceCommand(arguments)],
+            environment: environment));
+    }
+
+    /// <summary>
+    /// Starts the service with <paramref name="arguments"/> expecting it to refuse: it must exit non-zero with
+    /// exactly one line on stderr, which is returned.
+    /// </summary>
+    public static async Task<string> FailedStartLineAsync(params string[] arguments)
+    {
+        await using var service = Start(arguments);
+        var exitCode = await service.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.DoesNotContain(service.Stdout, static line => line.Contains("Exception", StringComparison.Ordinal));
+        return Assert.Single(service.Stderr);
+    }
+
+    /// <summary>Waits for the start-up line that names the echo endpoint and returns the bound endpoint.</summary>
+    public Task<IPEndPoint> WaitForEchoEndPointAsync() => WaitForEndPointAsync(EchoListeningLine(), "echo");
+
+    /// <summary>Waits for the start-up line that names the HTTP endpoint and returns the bound endpoint.</summary>
+    public Task<IPEndPoint> WaitForHttpEndPointAsync() => WaitForEndPointAsync(HttpListeningLine(), "HTTP");
+
+    /// <summary>Waits for a line of output that contains <paramref name="text"/>; returns it.</summary>
+    public async Task<string> WaitForLineAsync(string text, TimeSpan? timeout = null)
+    {
+        string? found = null;
+        await Poll.UntilAsync(
+            () => (found = Stdout.FirstOrDefault(line => line.Contains(text, StringComparison.Ordinal))) is not null,
+            timeout ?? TimeSpan.FromSeconds(15),
+            () => $"the service to log '{text}'; its output:\n{_process.Output}");
+        return found!;
+    }
+
+    /// <summary>An HTTP client for the service's HTTP endpoint (once the service has logged it).</summary>
+    public async Task<HttpClient> CreateHttpClientAsync() => new() { BaseAddress = new Uri($"http://{await WaitForHttpEndPointAsync()}") };
+
+    /// <summary>A connected client of the service's echo endpoint.</summary>
+    public async Task<Socket> ConnectEchoAsync(CancellationToken cancellationToken)
+    {
+        var endPoint = await WaitForEchoEndPointAsync();
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(endPoint, cancellationToken);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>What systemd, Kubernetes and Ctrl-C do to stop the service.</summary>
+    public Task SendSignalAsync(string signal) => ChildProcess.SignalAsync(Id, signal);
+
+    public Task<int> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(timeout);
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+
+    private async Task<IPEndPoint> WaitForEndPointAsync(Regex listeningLine, string endpointName)
+    {
+        IPEndPoint? endPoint = null;
+        await Poll.UntilAsync(
+            () =>
+            {
+                var match = Stdout.Select(line => listeningLine.Match(line)).FirstOrDefault(static m => m.Success);
+                endPoint = match is null ? null : IPEndPoint.Parse(match.Groups["endpoint"].Value);
+                return endPoint is not null || _process.HasExited;
+            },
+            TimeSpan.FromSeconds(30),
+            () => $"the service to log its {endpointName} endpoint; its output:\n{_process.Output}");
+
+        return endPoint ?? throw new InvalidOperationException($"The service exited with {_process.ExitCode}: {_process.Output}");
+    }
+
+    private static string[] ServiceCommand(string[] arguments) =>
+    [
+        Path.Combine(AppContext.BaseDirectory, "KestrelEcho.dll"),
+        "--Echo:Address", "127.0.0.1", "--Echo:Port", "0", "--Http:Address", "127.0.0.1", "--Http:Port", "0", "--Echo:DrainTimeout", "00:00:00",
+        .. arguments,
+    ];
+
+    /// <summary>The environment a user's shell gives it: none of the test process's own settings.</summary>
+    private static Dictionary<string, string?> ServiceEnvironment() => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = null,
+        ["DOTNET_ENVIRONMENT"] = null,
+        [TestProcessSockets.InlineCompletionsVariable] = null,
+    };
+
+    [GeneratedRegex(@"Echo endpoint listening on tcp://(?<endpoint>\S+)")]
+    private static partial Regex EchoListeningLine();
+
+    [GeneratedRegex(@"HTTP endpoint listening on http://(?<endpoint>\S+)")]
+    private static partial Regex HttpListeningLine();
+}

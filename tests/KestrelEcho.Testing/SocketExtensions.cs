@@ -1,0 +1,86 @@
+using System.Buffers;
+using System.Net.Sockets;
+
+namespace KestrelEcho.Testing;
+
+public static class SocketExtensions
+{
+    public static async Task SendAllAsync(this Socket socket, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        while (!data.IsEmpty)
+        {
+            var sent = await socket.SendAsync(data, SocketFlags.None, cancellationToken);
+            data = data[sent..];
+        }
+    }
+
+    public static async Task<byte[]> ReceiveExactlyAsync(this Socket socket, int count, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[count];
+        var received = 0;
+        while (received < count)
+        {
+            var read = await socket.ReceiveAsync(buffer.AsMemory(received), SocketFlags.None, cancellationToken);
+            if (read == 0)
+            {
+                throw new EndOfStreamException($"The server closed after {received} of {count} bytes.");
+            }
+
+            received += read;
+        }
+
+        return buffer;
+    }
+
+    /// <summary>Reads until the server's FIN; returns everything read.</summary>
+    public static async Task<byte[]> ReceiveToEndAsync(this Socket socket, CancellationToken cancellationToken)
+    {
+        var received = new ArrayBufferWriter<byte>();
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken)) > 0)
+        {
+            received.Write(buffer.AsSpan(0, read));
+        }
+
+        return received.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Reads until the server closes, by FIN or by reset (a server refusing a client that already sent data may
+    /// reset it); returns everything read before.
+    /// </summary>
+    public static async Task<byte[]> ReceiveUntilClosedAsync(this Socket socket, CancellationToken cancellationToken)
+    {
+        var received = new ArrayBufferWriter<byte>();
+        var buffer = new byte[4096];
+        try
+        {
+            int read;
+            while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken)) > 0)
+            {
+                received.Write(buffer.AsSpan(0, read));
+            }
+        }
+        catch (SocketException exception) when (exception.SocketErrorCode == SocketError.ConnectionReset)
+        {
+        }
+
+        return received.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Closes with RST instead of FIN, as a crashed or impatient client does.</summary>
+    public static void Reset(this Socket socket)
+    {
+        socket.LingerState = new LingerOption(enable: true, seconds: 0);
+        socket.Close();
+    }
+
+    /// <summary>The classic exchange: sends "Hola mundo" and asserts it comes straight back.</summary>
+    public static async Task AssertHolaMundoEchoedAsync(this Socket socket, CancellationToken cancellationToken)
+    {
+        var hello = "Hola mundo"u8.ToArray();
+        await socket.SendAllAsync(hello, cancellationToken);
+        Assert.Equal(hello, await socket.ReceiveExactlyAsync(hello.Length, cancellationToken));
+    }
+}

@@ -1,7 +1,0 @@
-namespace KestrelEcho.Tests.Infrastructure;
-
-/// <summary>How an external tool's run ended.</summary>
-public sealed record ToolResult(int ExitCode, string Stdout, string Stderr)
-{
-    public override string ToString() => $"exit code {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
-}
