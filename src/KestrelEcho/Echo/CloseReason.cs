@@ -27,7 +27,7 @@ internal enum CloseReason
     /// <summary>Closed through <c>DELETE /connections/{id}</c>.</summary>
     AdminClosed,
 
-    /// <summary>The service is stopping: refused while draining, or still open when the drain ended.</summary>
+    /// <summary>The service is stopping: refused while draining, or still open when the drain ended or a second stop signal cut it short.</summary>
     ServerShutdown,
 
     /// <summary>An unexpected failure in the echo path (logged at Error).</summary>

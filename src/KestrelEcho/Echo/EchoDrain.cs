@@ -1,3 +1,4 @@
+using KestrelEcho.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace KestrelEcho.Echo;
@@ -8,6 +9,7 @@ namespace KestrelEcho.Echo;
 /// <see cref="EchoOptions.ShutdownDelay"/>, while load balancers notice; then admission refuses new echo
 /// connections, open ones keep being echoed for up to <see cref="EchoOptions.DrainTimeout"/>, and whatever is
 /// still open then is closed with <see cref="CloseReason.ServerShutdown"/>. HTTP keeps answering throughout.
+/// A second stop signal (<see cref="RepeatedStopSignal"/>) during the delay or the drain closes them at once.
 /// </summary>
 internal sealed partial class EchoDrain(
     ConnectionRegistry registry,
@@ -25,26 +27,32 @@ internal sealed partial class EchoDrain(
         var drainTimeout = options.Value.DrainTimeout;
 
         drain.BeginStopping();
+        using var repeatedSignal = new RepeatedStopSignal();
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, repeatedSignal.Received);
         if (shutdownDelay > TimeSpan.Zero)
         {
-            LogShutdownDelay(logger, shutdownDelay.TotalSeconds, registry.Active);
-            await Task.Delay(shutdownDelay, timeProvider, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            LogShutdownDelay(logger, shutdownDelay.TotalSeconds, registry.Active, RepeatedStopSignal.StopNowHint);
+            await Task.Delay(shutdownDelay, timeProvider, stopWaiting.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         drain.BeginRefusing();
         var open = registry.Active;
-        if (open > 0 && drainTimeout > TimeSpan.Zero)
+        if (open > 0 && drainTimeout > TimeSpan.Zero && !stopWaiting.IsCancellationRequested)
         {
-            LogDraining(logger, open, drainTimeout.TotalSeconds);
+            LogDraining(logger, open, drainTimeout.TotalSeconds, RepeatedStopSignal.StopNowHint);
             var start = timeProvider.GetTimestamp();
-            while (registry.Active > 0 && timeProvider.GetElapsedTime(start) < drainTimeout && !cancellationToken.IsCancellationRequested)
+            while (registry.Active > 0 && timeProvider.GetElapsedTime(start) < drainTimeout && !stopWaiting.IsCancellationRequested)
             {
-                await Task.Delay(s_pollInterval, timeProvider, CancellationToken.None);
+                await Task.Delay(s_pollInterval, timeProvider, stopWaiting.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
 
         var remaining = registry.Snapshot();
-        if (remaining.Count > 0)
+        if (repeatedSignal.Received.IsCancellationRequested)
+        {
+            LogStoppingNow(logger, remaining.Count);
+        }
+        else if (remaining.Count > 0)
         {
             LogClosingRemaining(logger, remaining.Count);
         }
@@ -65,12 +73,15 @@ internal sealed partial class EchoDrain(
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(1, LogLevel.Information, "Draining {OpenConnections} echo connections for up to {DrainSeconds} s", EventName = "DrainStarted")]
-    private static partial void LogDraining(ILogger logger, int openConnections, double drainSeconds);
+    [LoggerMessage(1, LogLevel.Information, "Draining {OpenConnections} echo connections for up to {DrainSeconds} s; {StopNowHint}", EventName = "DrainStarted")]
+    private static partial void LogDraining(ILogger logger, int openConnections, double drainSeconds, string stopNowHint);
 
     [LoggerMessage(2, LogLevel.Information, "Closing {OpenConnections} echo connections still open after the drain", EventName = "DrainEnded")]
     private static partial void LogClosingRemaining(ILogger logger, int openConnections);
 
-    [LoggerMessage(3, LogLevel.Information, "Not ready; still accepting echo connections for {DelaySeconds} s (Echo:ShutdownDelay) so load balancers stop sending first; {OpenConnections} open", EventName = "ShutdownDelayStarted")]
-    private static partial void LogShutdownDelay(ILogger logger, double delaySeconds, int openConnections);
+    [LoggerMessage(3, LogLevel.Information, "Not ready; still accepting echo connections for {DelaySeconds} s (Echo:ShutdownDelay) so load balancers stop sending first; {OpenConnections} open; {StopNowHint}", EventName = "ShutdownDelayStarted")]
+    private static partial void LogShutdownDelay(ILogger logger, double delaySeconds, int openConnections, string stopNowHint);
+
+    [LoggerMessage(4, LogLevel.Information, "Second stop signal: closing {OpenConnections} echo connections now", EventName = "StoppingNow")]
+    private static partial void LogStoppingNow(ILogger logger, int openConnections);
 }

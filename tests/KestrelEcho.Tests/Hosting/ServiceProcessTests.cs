@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using KestrelEcho.Testing;
 
@@ -6,6 +7,9 @@ namespace KestrelEcho.Tests.Hosting;
 public sealed class ServiceProcessTests
 {
     private static readonly TimeSpan s_promptExit = TimeSpan.FromSeconds(15);
+
+    /// <summary>How soon a second stop signal must end the process: far below the 20 s waits it cuts short.</summary>
+    private static readonly TimeSpan s_stopNow = TimeSpan.FromSeconds(5);
 
     [Theory]
     [InlineData("TERM")]
@@ -25,9 +29,51 @@ public sealed class ServiceProcessTests
         Assert.Equal(0, exitCode);
         Assert.Empty(await socket.ReceiveToEndAsync(timeout.Token));
         Assert.Contains(service.Stdout, line => line.Contains("closed: server_shutdown", StringComparison.Ordinal));
-        var output = service.Stdout.Concat(service.Stderr).ToList();
-        Assert.DoesNotContain(output, line => line.Contains("Exception", StringComparison.Ordinal));
-        Assert.DoesNotContain(output, line => line.Contains(" warn: ", StringComparison.Ordinal) || line.Contains(" fail: ", StringComparison.Ordinal));
+        AssertNoWarningsOrExceptions(service);
+    }
+
+    [Fact]
+    public async Task SecondSigint_DuringTheDrain_ClosesTheClientAtOnce_AndExitsZero()
+    {
+        using var timeout = TestTimeout.Start(60);
+        await using var service = ServiceProcess.Start("--Echo:DrainTimeout", "00:00:20");
+        using var socket = await service.ConnectEchoAsync(timeout.Token);
+        await socket.AssertHolaMundoEchoedAsync(timeout.Token);
+
+        // The test's stdin is a pipe, not a terminal, so the hint names the signal rather than Ctrl+C.
+        await service.SendSignalAsync("INT");
+        await WaitForLineAsync(service, "Draining 1 echo connections for up to 20 s; send SIGTERM again to stop now");
+        await socket.AssertHolaMundoEchoedAsync(timeout.Token);
+
+        var exitCode = await SignalAgainAsync(service, "INT");
+
+        Assert.Equal(0, exitCode);
+        Assert.Empty(await socket.ReceiveToEndAsync(timeout.Token));
+        Assert.Contains(service.Stdout, static line => line.Contains("Second stop signal: closing 1 echo connections now", StringComparison.Ordinal));
+        Assert.Contains(service.Stdout, static line => line.Contains("closed: server_shutdown", StringComparison.Ordinal));
+        AssertNoWarningsOrExceptions(service);
+    }
+
+    [Fact]
+    public async Task SecondSigterm_DuringTheShutdownDelay_SkipsTheDelayAndTheDrain_AndExitsZero()
+    {
+        using var timeout = TestTimeout.Start(60);
+        await using var service = ServiceProcess.Start("--Echo:ShutdownDelay", "00:00:20", "--Echo:DrainTimeout", "00:00:20");
+        using var socket = await service.ConnectEchoAsync(timeout.Token);
+        await socket.AssertHolaMundoEchoedAsync(timeout.Token);
+
+        await service.SendSignalAsync("TERM");
+        await WaitForLineAsync(service, "still accepting echo connections for 20 s (Echo:ShutdownDelay) so load balancers stop sending first; 1 open; send SIGTERM again to stop now");
+        await socket.AssertHolaMundoEchoedAsync(timeout.Token);
+
+        var exitCode = await SignalAgainAsync(service, "TERM");
+
+        Assert.Equal(0, exitCode);
+        Assert.Empty(await socket.ReceiveToEndAsync(timeout.Token));
+        Assert.DoesNotContain(service.Stdout, static line => line.Contains("Draining", StringComparison.Ordinal));
+        Assert.Contains(service.Stdout, static line => line.Contains("Second stop signal: closing 1 echo connections now", StringComparison.Ordinal));
+        Assert.Contains(service.Stdout, static line => line.Contains("closed: server_shutdown", StringComparison.Ordinal));
+        AssertNoWarningsOrExceptions(service);
     }
 
     [Theory]
@@ -81,10 +127,7 @@ public sealed class ServiceProcessTests
         await sending;
 
         // Still connected, so the drain has this connection to wait for; then it leaves by itself.
-        await Poll.UntilAsync(
-            () => service.Stdout.Any(static line => line.Contains("Draining 1 echo connections", StringComparison.Ordinal)),
-            TimeSpan.FromSeconds(10),
-            "the drain to start");
+        await WaitForLineAsync(service, "Draining 1 echo connections");
         socket.Shutdown(SocketShutdown.Send);
         Assert.Empty(await socket.ReceiveToEndAsync(timeout.Token));
         var exitCode = await service.WaitForExitAsync(s_promptExit);
@@ -92,5 +135,28 @@ public sealed class ServiceProcessTests
         Assert.True(payload.AsSpan().SequenceEqual(echoed), "bytes sent before SIGTERM were not all echoed");
         Assert.Equal(0, exitCode);
         Assert.Contains(service.Stdout, line => line.Contains("closed: client_closed", StringComparison.Ordinal));
+    }
+
+    private static Task WaitForLineAsync(ServiceProcess service, string text) =>
+        Poll.UntilAsync(
+            () => service.Stdout.Any(line => line.Contains(text, StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(10),
+            $"the line \"{text}\"");
+
+    /// <summary>Sends the second stop signal and returns the exit code, which must come within <see cref="s_stopNow"/>.</summary>
+    private static async Task<int> SignalAgainAsync(ServiceProcess service, string signal)
+    {
+        var sinceSignal = Stopwatch.StartNew();
+        await service.SendSignalAsync(signal);
+        var exitCode = await service.WaitForExitAsync(s_promptExit);
+        Assert.True(sinceSignal.Elapsed < s_stopNow, $"the process exited {sinceSignal.Elapsed.TotalSeconds:0.0} s after the second signal");
+        return exitCode;
+    }
+
+    private static void AssertNoWarningsOrExceptions(ServiceProcess service)
+    {
+        var output = service.Stdout.Concat(service.Stderr).ToList();
+        Assert.DoesNotContain(output, static line => line.Contains("Exception", StringComparison.Ordinal));
+        Assert.DoesNotContain(output, static line => line.Contains(" warn: ", StringComparison.Ordinal) || line.Contains(" fail: ", StringComparison.Ordinal));
     }
 }
