@@ -1,10 +1,13 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.Sockets;
 
 namespace KestrelEcho.Testing;
 
 public static class SocketExtensions
 {
+    private static readonly TimeSpan s_blockedPause = TimeSpan.FromMilliseconds(20);
+
     public static async Task SendAllAsync(this Socket socket, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         while (!data.IsEmpty)
@@ -67,6 +70,48 @@ public static class SocketExtensions
         }
 
         return received.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Writes without reading until the connection takes no more for <paramref name="quiet"/>: every buffer between
+    /// this client and the server's echo loop is full (or the server stopped reading). <paramref name="fill"/> writes
+    /// the bytes for a stream offset into a chunk; stops at <paramref name="ceiling"/> bytes. Returns the bytes the
+    /// kernel took, exactly. Non-blocking sends and an awaited pause between tries: no thread waits on the socket.
+    /// </summary>
+    public static async Task<long> SendUntilBlockedAsync(
+        this Socket socket, Action<byte[], long> fill, TimeSpan quiet, long ceiling, CancellationToken cancellationToken)
+    {
+        var chunk = new byte[64 * 1024];
+        long sent = 0;
+        var lastProgress = Stopwatch.GetTimestamp();
+        socket.Blocking = false;
+        try
+        {
+            while (sent < ceiling && Stopwatch.GetElapsedTime(lastProgress) < quiet)
+            {
+                fill(chunk, sent);
+                var written = socket.Send(chunk, 0, (int)Math.Min(chunk.Length, ceiling - sent), SocketFlags.None, out var error);
+                if (written > 0)
+                {
+                    sent += written;
+                    lastProgress = Stopwatch.GetTimestamp();
+                }
+                else if (error == SocketError.WouldBlock)
+                {
+                    await Task.Delay(s_blockedPause, cancellationToken);
+                }
+                else
+                {
+                    throw new SocketException((int)error);
+                }
+            }
+
+            return sent;
+        }
+        finally
+        {
+            socket.Blocking = true;
+        }
     }
 
     /// <summary>Closes with RST instead of FIN, as a crashed or impatient client does.</summary>

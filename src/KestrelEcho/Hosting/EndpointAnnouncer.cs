@@ -21,6 +21,7 @@ internal sealed partial class EndpointAnnouncer(ListenEndpoints endpoints, ILogg
             LogAdminListening(logger, $"http://{admin}");
         }
 
+        LogSocketIo(logger, InlineSocketIo.Enabled ? "inline on the socket engine's threads" : "on the thread pool");
         LogStarted(logger);
         return Task.CompletedTask;
     }
@@ -56,4 +57,7 @@ internal sealed partial class EndpointAnnouncer(ListenEndpoints endpoints, ILogg
 
     [LoggerMessage(6, LogLevel.Information, "TLS echo endpoint listening on {Address}", EventName = "EchoTlsListening")]
     private static partial void LogEchoTlsListening(ILogger logger, string address);
+
+    [LoggerMessage(7, LogLevel.Debug, "Socket I/O runs {SocketIo} (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS)", EventName = "SocketIo")]
+    private static partial void LogSocketIo(ILogger logger, string socketIo);
 }

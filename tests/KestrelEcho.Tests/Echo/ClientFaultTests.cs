@@ -57,27 +57,11 @@ public sealed class ClientFaultTests(EchoAppFactory app) : EchoAppTest<EchoAppFa
         using var socket = await App.ConnectEchoAsync(timeout.Token);
         socket.ReceiveBufferSize = 64 * 1024;
         socket.SendBufferSize = 64 * 1024;
-        socket.Blocking = false;
 
-        // Without backpressure the server would keep reading and buffering, and this loop would send it all.
-        const long ceiling = 256L * 1024 * 1024;
-        var chunk = new byte[64 * 1024];
-        long sent = 0;
-        while (sent < ceiling)
-        {
-            FillPattern(chunk, sent);
-            var written = socket.Send(chunk, SocketFlags.None, out var error);
-            if (error == SocketError.WouldBlock && !socket.Poll(TimeSpan.FromSeconds(2), SelectMode.SelectWrite))
-            {
-                break;
-            }
-
-            sent += written;
-        }
+        // Without backpressure the server would keep reading and buffering, and this would send it all.
+        var sent = await socket.SendUntilBlockedAsync(FillPattern, TimeSpan.FromSeconds(2), ceiling: 256L * 1024 * 1024, timeout.Token);
 
         Assert.True(sent < 64L * 1024 * 1024, $"the server accepted {sent} bytes from a client that never reads");
-
-        socket.Blocking = true;
         socket.Shutdown(SocketShutdown.Send);
         var echoed = await socket.ReceiveToEndAsync(timeout.Token);
         Assert.Equal(sent, echoed.Length);

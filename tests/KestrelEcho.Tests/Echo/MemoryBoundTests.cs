@@ -33,7 +33,7 @@ public sealed class MemoryBoundTests
                 socket.Blocking = false;
             }
 
-            var pushed = PushUntilEveryClientIsBlocked(sockets, TimeSpan.FromSeconds(90));
+            var pushed = await PushUntilEveryClientIsBlockedAsync(sockets, TimeSpan.FromSeconds(90), timeout.Token);
             var growth = service.ResidentBytes() - before;
 
             TestContext.Current.TestOutputHelper?.WriteLine(
@@ -48,7 +48,7 @@ public sealed class MemoryBoundTests
     }
 
     /// <summary>Writes to every client until none has accepted a byte for a while; returns the bytes written.</summary>
-    private static long PushUntilEveryClientIsBlocked(List<Socket> sockets, TimeSpan limit)
+    private static async Task<long> PushUntilEveryClientIsBlockedAsync(List<Socket> sockets, TimeSpan limit, CancellationToken cancellationToken)
     {
         var chunk = new byte[64 * 1024];
         var quietRounds = new int[sockets.Count];
@@ -72,7 +72,7 @@ public sealed class MemoryBoundTests
             }
 
             // Pacing between rounds, so "blocked" means the service stopped reading, not that we outran it.
-            Thread.Sleep(10);
+            await Task.Delay(10, cancellationToken);
         }
         while (anyActive && DateTime.UtcNow < deadline);
 

@@ -29,7 +29,7 @@ public sealed class ShutdownDelayTests : FreshAppTest
         var stopping = app.StopAsync(timeout.Token);
         await Poll.UntilAsync(
             async () => (await http.GetAsync("/health/ready", timeout.Token)).StatusCode == HttpStatusCode.ServiceUnavailable,
-            TimeSpan.FromSeconds(5),
+            TimeSpan.FromSeconds(15),
             "readiness to turn 503 at once");
 
         using var duringDelay = await app.ConnectEchoAsync(timeout.Token);

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using KestrelEcho.Testing;
 using Microsoft.Extensions.Logging;
 
@@ -33,13 +32,9 @@ public sealed class ShutdownTests : FreshAppTest
         using var timeout = TestTimeout.Start();
         var app = await StartAppAsync();
         using var socket = await app.ConnectEchoAsync(timeout.Token);
-        socket.Blocking = false;
-        var chunk = new byte[64 * 1024];
-        while (socket.Send(chunk, SocketFlags.None, out var error) > 0 || error != SocketError.WouldBlock || socket.Poll(TimeSpan.FromSeconds(1), SelectMode.SelectWrite))
-        {
-            // Fill every buffer between us and the server's flush, so its echo loop is parked in FlushAsync.
-        }
 
+        // Fill every buffer between us and the server's flush, so its echo loop is parked in FlushAsync.
+        await socket.SendUntilBlockedAsync(static (_, _) => { }, TimeSpan.FromSeconds(1), long.MaxValue, timeout.Token);
         var logs = app.Logs;
 
         await app.DisposeAsync().AsTask().WaitAsync(s_promptStop, timeout.Token);

@@ -76,6 +76,14 @@ public sealed class ServiceProcessTests
         AssertNoWarningsOrExceptions(service);
     }
 
+    [Fact]
+    public async Task ByDefault_SocketIoRunsInline_AsTheBenchmarksMeasuredIt()
+    {
+        await using var service = ServiceProcess.Start("--Logging:LogLevel:KestrelEcho.Hosting", "Debug");
+
+        await service.WaitForLineAsync("Socket I/O runs inline on the socket engine's threads");
+    }
+
     [Theory]
     [InlineData("Echo:Port")]
     [InlineData("Http:Port")]

@@ -60,7 +60,7 @@ public sealed class EchoStateMetricsTests : FreshAppTest
 
         // The open client holds the drain until it leaves.
         var stopping = app.StopAsync(timeout.Token);
-        await Poll.UntilAsync(() => gauges.Observe(Draining) == 1, TimeSpan.FromSeconds(5), "the draining gauge to turn 1");
+        await Poll.UntilAsync(() => gauges.Observe(Draining) == 1, TimeSpan.FromSeconds(15), "the draining gauge to turn 1");
         Assert.False(stopping.IsCompleted, "the drain should wait for the open client");
 
         client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
