@@ -109,9 +109,8 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>Sends <paramref name="signal"/> (e.g. <c>TERM</c>, <c>INT</c>) to <paramref name="processId"/>, one of ours.</summary>
     public static async Task SignalAsync(int processId, string signal)
     {
-        using var kill = Process.Start("kill", ["-s", signal, processId.ToString(CultureInfo.InvariantCulture)]);
-        await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
-        Assert.True(kill.ExitCode == 0, $"kill -s {signal} {processId} failed with {kill.ExitCode}");
+        var kill = await RunAsync("kill", ["-s", signal, processId.ToString(CultureInfo.InvariantCulture)]);
+        Assert.True(kill.ExitCode == 0, $"kill -s {signal} {processId} failed: {kill}");
     }
 
     public Task SignalAsync(string signal) => SignalAsync(_process.Id, signal);
