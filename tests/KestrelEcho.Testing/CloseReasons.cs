@@ -28,4 +28,18 @@ public static class CloseReasons
             $"the connection from {clientEndPoint} to close");
         return closed!.CloseReason!.Value.ToName();
     }
+
+    /// <summary>
+    /// Waits until the service has closed the connection it knows as <paramref name="connectionId"/> (live, then
+    /// among the recent ones) and returns its close reason.
+    /// </summary>
+    public static async Task<string> CloseReasonOfAsync(this EchoAppFactory app, string connectionId)
+    {
+        CloseReason? reason = null;
+        await Poll.UntilAsync(
+            () => (reason = app.Registry.Find(connectionId)?.CloseReason) is not null,
+            TimeSpan.FromSeconds(15),
+            $"connection {connectionId} to close");
+        return reason!.Value.ToName();
+    }
 }

@@ -7,6 +7,10 @@ public static class DeployTools
 
     public static string Prometheus => RequiredTool.Locate("prometheus", "prometheus");
 
+    public static string Ip => RequiredTool.Locate("ip", "iproute2");
+
+    public static string Curl => RequiredTool.Locate("curl", "curl");
+
     public static Task<ToolResult> PromtoolAsync(IEnumerable<string> arguments, string? standardInput = null) =>
         ChildProcess.RunAsync(RequiredTool.Locate("promtool", "prometheus"), arguments, standardInput);
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using KestrelEcho.Testing;
+using KestrelEcho.Tests.Infrastructure;
 
 namespace KestrelEcho.Tests.Admin;
 
@@ -34,6 +35,35 @@ public sealed class AdminPortTests() : ConfiguredAppTest(("Admin:Port", "0"))
         using var response = await http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Delete_OnTheAdminPort_Is202_AndClosesTheClientAsAdminClosed()
+    {
+        using var timeout = TestTimeout.Start();
+        using var admin = App.CreateAdminClient();
+        using var client = await App.ConnectEchoAsync(timeout.Token);
+        var id = await admin.LiveConnectionIdAsync(client, timeout.Token);
+
+        using var response = await admin.DeleteAsync($"/connections/{id}", timeout.Token);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await App.AssertClosedByAdminAsync(client, id, timeout.Token);
+    }
+
+    [Fact]
+    public async Task Delete_OnTheHttpPort_Is404_AndTheConnectionStaysOpenAndEchoing()
+    {
+        using var timeout = TestTimeout.Start();
+        using var admin = App.CreateAdminClient();
+        using var http = App.CreateClient();
+        using var client = await App.ConnectEchoAsync(timeout.Token);
+        var id = await admin.LiveConnectionIdAsync(client, timeout.Token);
+
+        using var response = await http.DeleteAsync($"/connections/{id}", timeout.Token);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        await App.AssertStillOpenAndEchoingAsync(client, id, timeout.Token);
     }
 
     [Fact]

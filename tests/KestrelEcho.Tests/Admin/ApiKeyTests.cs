@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using KestrelEcho.Testing;
+using KestrelEcho.Tests.Infrastructure;
 
 namespace KestrelEcho.Tests.Admin;
 
@@ -99,6 +100,42 @@ public sealed class ApiKeyTests() : ConfiguredAppTest(("Admin:ApiKey", Key))
             Assert.DoesNotContain(Key, entry.ToString(), StringComparison.Ordinal);
             Assert.DoesNotContain(WrongToken, entry.ToString(), StringComparison.Ordinal);
         });
+    }
+
+    [Fact]
+    public async Task Delete_WithTheKey_Is202_AndClosesTheClientAsAdminClosed()
+    {
+        using var timeout = TestTimeout.Start();
+        using var admin = ClientWithTheKey();
+        using var client = await App.ConnectEchoAsync(timeout.Token);
+        var id = await admin.LiveConnectionIdAsync(client, timeout.Token);
+
+        using var response = await admin.DeleteAsync($"/connections/{id}", timeout.Token);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await App.AssertClosedByAdminAsync(client, id, timeout.Token);
+    }
+
+    [Fact]
+    public async Task Delete_WithoutTheKey_Is401_AndTheConnectionStaysOpenAndEchoing()
+    {
+        using var timeout = TestTimeout.Start();
+        using var admin = ClientWithTheKey();
+        using var http = App.CreateClient();
+        using var client = await App.ConnectEchoAsync(timeout.Token);
+        var id = await admin.LiveConnectionIdAsync(client, timeout.Token);
+
+        using var response = await http.DeleteAsync($"/connections/{id}", timeout.Token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await App.AssertStillOpenAndEchoingAsync(client, id, timeout.Token);
+    }
+
+    private HttpClient ClientWithTheKey()
+    {
+        var http = App.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        return http;
     }
 
     private static Task<HttpResponseMessage> GetConnectionsAsync(HttpClient http, AuthenticationHeaderValue authorization)

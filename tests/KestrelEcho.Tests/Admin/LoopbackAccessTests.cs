@@ -5,7 +5,8 @@ namespace KestrelEcho.Tests.Admin;
 
 /// <summary>
 /// Without a key, loopback callers get in. The test host can only call from loopback (127.0.0.2 is loopback
-/// too); the refusal of other callers is covered by <see cref="AdminAccessRuleTests"/>.
+/// too); the refusal of other callers is covered by <see cref="AdminAccessRuleTests"/>, and end to end, from a
+/// network namespace, by the deploy tests' RemoteAdminAccessTests.
 /// </summary>
 public sealed class LoopbackAccessTests(EchoAppFactory app) : EchoAppTest<EchoAppFactory>(app)
 {

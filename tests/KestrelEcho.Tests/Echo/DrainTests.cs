@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using KestrelEcho.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace KestrelEcho.Tests.Echo;
 
@@ -17,6 +15,7 @@ public sealed class DrainTests : FreshAppTest
         using var leaving = await app.ConnectEchoAsync(timeout.Token);
         using var staying = await app.ConnectEchoAsync(timeout.Token);
         await Poll.UntilAsync(() => app.Registry.Active == 2, TimeSpan.FromSeconds(10), "both clients registered");
+        var stayingId = await http.LiveConnectionIdAsync(staying, timeout.Token);
 
         var stopping = app.StopAsync(timeout.Token);
 
@@ -28,7 +27,9 @@ public sealed class DrainTests : FreshAppTest
 
         using var latecomer = await app.ConnectEchoAsync(timeout.Token);
         Assert.Empty(await latecomer.ReceiveToEndAsync(timeout.Token));
-        Assert.Equal("server_shutdown", await app.CloseReasonOfAsync(latecomer));
+        var latecomerId = await http.ClosedConnectionIdAsync(latecomer, timeout.Token);
+        Assert.NotEqual(stayingId, latecomerId);
+        Assert.Equal("server_shutdown", await app.CloseReasonOfAsync(latecomerId));
 
         // Draining connections are still echoed, and one that leaves by itself closes cleanly.
         var payload = Payload.Random(256 * 1024, seed: 5);
@@ -42,7 +43,24 @@ public sealed class DrainTests : FreshAppTest
 
         Assert.Empty(await staying.ReceiveToEndAsync(timeout.Token));
         await stopping.WaitAsync(TimeSpan.FromSeconds(15), timeout.Token);
-        Assert.Contains(app.Logs.WithEvent("ConnectionClosed"), static entry => entry.Message.Contains("closed: server_shutdown", StringComparison.Ordinal));
-        Assert.Contains(app.Logs.WithEvent("DrainEnded"), static entry => entry.Message.Contains("Closing 1 echo connections", StringComparison.Ordinal));
+
+        // The connection the end of the drain cut, told apart from the refused latecomer by its id.
+        Assert.Equal("server_shutdown", await app.CloseReasonOfAsync(stayingId));
+        var drainEnded = Assert.Single(app.Logs.WithEvent("DrainEnded"));
+        Assert.Contains("Closing 1 echo connections", drainEnded.Message, StringComparison.Ordinal);
+        var stayingClosed = ClosedLine(app, stayingId);
+        Assert.Contains("closed: server_shutdown", stayingClosed.Message, StringComparison.Ordinal);
+        Assert.True(
+            IndexOf(app, drainEnded) < IndexOf(app, stayingClosed),
+            $"connection {stayingId} should close after the drain ends, not before");
+        Assert.Contains("closed: server_shutdown", ClosedLine(app, latecomerId).Message, StringComparison.Ordinal);
     }
+
+    private static CapturedLogs.LogEntry ClosedLine(EchoAppFactory app, string connectionId) =>
+        Assert.Single(
+            app.Logs.WithEvent("ConnectionClosed"),
+            entry => entry.Message.StartsWith($"Connection {connectionId} from ", StringComparison.Ordinal));
+
+    private static int IndexOf(EchoAppFactory app, CapturedLogs.LogEntry entry) =>
+        app.Logs.All.ToList().IndexOf(entry);
 }

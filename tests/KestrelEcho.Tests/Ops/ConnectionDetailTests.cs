@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using KestrelEcho.Testing;
+using KestrelEcho.Tests.Infrastructure;
 
 namespace KestrelEcho.Tests.Ops;
 
@@ -15,7 +16,7 @@ public sealed class ConnectionDetailTests(EchoAppFactory app) : EchoAppTest<Echo
         using var http = App.CreateClient();
         using var socket = await App.ConnectEchoAsync(timeout.Token);
         await socket.AssertHolaMundoEchoedAsync(timeout.Token);
-        var id = await LiveIdOfAsync(http, socket, timeout.Token);
+        var id = await http.LiveConnectionIdAsync(socket, timeout.Token);
 
         var live = await http.GetFromJsonAsync<JsonElement>($"/connections/{id}", timeout.Token);
         Assert.Equal("open", live.GetProperty("state").GetString());
@@ -66,13 +67,12 @@ public sealed class ConnectionDetailTests(EchoAppFactory app) : EchoAppTest<Echo
         using var timeout = TestTimeout.Start();
         using var http = App.CreateClient();
         using var socket = await App.ConnectEchoAsync(timeout.Token);
-        var id = await LiveIdOfAsync(http, socket, timeout.Token);
+        var id = await http.LiveConnectionIdAsync(socket, timeout.Token);
 
         using var response = await http.DeleteAsync($"/connections/{id}", timeout.Token);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Empty(await socket.ReceiveToEndAsync(timeout.Token));
-        Assert.Equal("admin_closed", await App.CloseReasonOfAsync(socket));
+        await App.AssertClosedByAdminAsync(socket, id, timeout.Token);
     }
 
     [Theory]
@@ -90,23 +90,4 @@ public sealed class ConnectionDetailTests(EchoAppFactory app) : EchoAppTest<Echo
 
     private static List<string?> Events(JsonElement connection) =>
         [.. connection.GetProperty("timeline").EnumerateArray().Select(static e => e.GetProperty("event").GetString())];
-
-    private static async Task<string> LiveIdOfAsync(HttpClient http, Socket socket, CancellationToken cancellationToken)
-    {
-        var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
-        string? id = null;
-        await Poll.UntilAsync(
-            async () =>
-            {
-                var listed = await http.GetFromJsonAsync<JsonElement>("/connections", cancellationToken);
-                id = listed.GetProperty("connections").EnumerateArray()
-                    .Where(c => c.GetProperty("remotePort").GetInt32() == port)
-                    .Select(static c => c.GetProperty("id").GetString())
-                    .FirstOrDefault();
-                return id is not null;
-            },
-            TimeSpan.FromSeconds(10),
-            "the client in /connections");
-        return id!;
-    }
 }

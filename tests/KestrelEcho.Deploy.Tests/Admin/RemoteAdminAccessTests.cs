@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Net;
+
+namespace KestrelEcho.Deploy.Tests.Admin;
+
+/// <summary>
+/// The admin endpoints as a caller on another machine meets them, end to end: the real service and the caller in a
+/// network namespace of their own, the caller's requests coming from a non-loopback address (198.18.0.0/15 is
+/// reserved for such tests, RFC 2544). The in-process tests can only call from loopback; the decision itself is
+/// unit-tested in AdminAccessRuleTests.
+/// </summary>
+[Requires(RequiresAttribute.Root)]
+[Requires("iproute2")]
+public sealed class RemoteAdminAccessTests
+{
+    private const string Key = "kestrel-echo-remote-test-key-93b1";
+
+    private static readonly IPAddress s_serviceAddress = IPAddress.Parse("198.18.0.1");
+    private static readonly IPAddress s_remoteCaller = IPAddress.Parse("198.18.0.2");
+
+    [Fact]
+    public async Task NoKey_RemoteCaller_Is403_ThoughHealthAnswersIt()
+    {
+        await using var network = await CreateNetworkAsync();
+        await using var service = ServiceProcess.StartUnder(network.ExecPrefix, "--Http:Address", s_serviceAddress.ToString());
+        var http = await service.WaitForHttpEndPointAsync();
+
+        // The request gets through: the refusal below is the admin rule's, not the network's.
+        Assert.Equal(HttpStatusCode.OK, await GetAsync(network, s_remoteCaller, http, "/health"));
+        Assert.Equal(HttpStatusCode.Forbidden, await GetAsync(network, s_remoteCaller, http, "/connections"));
+        Assert.Equal(HttpStatusCode.Forbidden, await GetAsync(network, s_remoteCaller, http, "/connections/recent"));
+        await service.WaitForLineAsync($"Admin request /connections from {s_remoteCaller} refused: not loopback");
+
+        // The same request to the same address from loopback gets in: only the caller's address differs.
+        Assert.Equal(HttpStatusCode.OK, await GetAsync(network, IPAddress.Loopback, http, "/connections"));
+    }
+
+    [Fact]
+    public async Task AllowRemoteWithAKey_RemoteCaller_Is200WithTheKey_And401Without()
+    {
+        await using var network = await CreateNetworkAsync();
+        await using var service = ServiceProcess.StartUnder(
+            network.ExecPrefix,
+            "--Http:Address", s_serviceAddress.ToString(),
+            "--Admin:AllowRemote", "true",
+            "--Admin:ApiKey", Key);
+        var http = await service.WaitForHttpEndPointAsync();
+
+        Assert.Equal(HttpStatusCode.OK, await GetAsync(network, s_remoteCaller, http, "/connections", Key));
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetAsync(network, s_remoteCaller, http, "/connections"));
+        await service.WaitForLineAsync($"Admin request /connections from {s_remoteCaller} refused: no valid API key");
+    }
+
+    private static Task<NetworkNamespace> CreateNetworkAsync()
+    {
+        RequiredTool.AssertRoot("a network namespace of its own, with non-loopback addresses");
+        return NetworkNamespace.CreateAsync(s_serviceAddress, s_remoteCaller);
+    }
+
+    /// <summary>GETs <paramref name="path"/> with curl from inside the namespace, from <paramref name="source"/>; returns the status.</summary>
+    private static async Task<HttpStatusCode> GetAsync(NetworkNamespace network, IPAddress source, IPEndPoint service, string path, string? key = null)
+    {
+        string[] authorization = key is null ? [] : ["--header", $"Authorization: Bearer {key}"];
+        var curl = await network.RunAsync(
+        [
+            DeployTools.Curl, "--silent", "--show-error", "--max-time", "15",
+            "--interface", source.ToString(),
+            "--output", "/dev/null", "--write-out", "%{http_code}",
+            .. authorization,
+            $"http://{service}{path}",
+        ]);
+
+        Assert.True(curl.ExitCode == 0, curl.ToString());
+        return (HttpStatusCode)int.Parse(curl.Stdout, CultureInfo.InvariantCulture);
+    }
+}
