@@ -10,7 +10,8 @@ public sealed class DrainTests : FreshAppTest
     public async Task Stopping_DrainsOpenConnections_WhileReadinessIs503AndNewClientsAreRefused()
     {
         using var timeout = TestTimeout.Start(60);
-        var app = await StartAppAsync(("Echo:DrainTimeout", "00:00:05"));
+        // Long enough that the leaving client's exchange below ends well within it on a loaded machine.
+        var app = await StartAppAsync(("Echo:DrainTimeout", "00:00:10"));
         using var http = app.CreateIndependentClient();
         using var leaving = await app.ConnectEchoAsync(timeout.Token);
         using var staying = await app.ConnectEchoAsync(timeout.Token);
@@ -21,7 +22,7 @@ public sealed class DrainTests : FreshAppTest
 
         await Poll.UntilAsync(
             async () => (await http.GetAsync("/health/ready", timeout.Token)).StatusCode == HttpStatusCode.ServiceUnavailable,
-            TimeSpan.FromSeconds(5),
+            TimeSpan.FromSeconds(15),
             "readiness to turn 503 when the drain starts");
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live", timeout.Token)).StatusCode);
 
@@ -42,7 +43,7 @@ public sealed class DrainTests : FreshAppTest
         Assert.False(stopping.IsCompleted, "the stop should wait for the remaining client until the drain ends");
 
         Assert.Empty(await staying.ReceiveToEndAsync(timeout.Token));
-        await stopping.WaitAsync(TimeSpan.FromSeconds(15), timeout.Token);
+        await stopping.WaitAsync(TimeSpan.FromSeconds(20), timeout.Token);
 
         // The connection the end of the drain cut, told apart from the refused latecomer by its id.
         Assert.Equal("server_shutdown", await app.CloseReasonOfAsync(stayingId));
