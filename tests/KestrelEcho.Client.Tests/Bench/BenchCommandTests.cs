@@ -42,6 +42,20 @@ public sealed class BenchCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEc
     }
 
     [Fact]
+    public async Task PingPong_MeasuredTimeTooShortToReachEveryConnection_EachStillVerifiesOneMessage()
+    {
+        // A millisecond after the warm-up: far less than the time 100 connections need to take their turn.
+        var run = await BenchRuns.AgainstAsync(EchoPort, "-c", "100", "-d", "0.001", "--warmup", "0.05", "--json");
+
+        Assert.Equal(0, run.ExitCode);
+        var root = BenchRuns.Json(run);
+        var messages = root.GetProperty("messages").GetInt64();
+        Assert.True(messages >= 100, $"{messages} messages measured over 100 connections");
+        Assert.Equal(messages * 64, root.GetProperty("verifiedBytes").GetInt64());
+        Assert.Equal(0, root.GetProperty("errors").GetInt64());
+    }
+
+    [Fact]
     public async Task PingPong_NotATerminal_PrintsPlainLines()
     {
         var run = await BenchRuns.AgainstAsync(EchoPort, "-d", "0.2", "--warmup", "0");

@@ -38,6 +38,20 @@ public sealed class ChurnBenchTests(TlsEchoAppFactory app) : EchoAppTest<TlsEcho
     }
 
     [Fact]
+    public async Task Churn_MeasuredTimeTooShortToReachEveryWorker_EachStillCompletesOneConnection()
+    {
+        // A millisecond after the warm-up: far less than the time 50 workers need to take their turn.
+        var run = await BenchRuns.AgainstAsync(App.EchoEndPoint.Port, "-m", "churn", "-c", "50", "-d", "0.001", "--warmup", "0.05", "--json");
+
+        Assert.Equal(0, run.ExitCode);
+        var root = BenchRuns.Json(run);
+        var connections = root.GetProperty("connectionsOpened").GetInt64();
+        Assert.True(connections >= 50, $"{connections} connections measured over 50 workers");
+        Assert.Equal(connections, root.GetProperty("messages").GetInt64());
+        Assert.Equal(0, root.GetProperty("errors").GetInt64());
+    }
+
+    [Fact]
     public async Task Churn_FlippedByte_Exits1NamingTheConnection()
     {
         await using var broken = BrokenEchoServer.FlippingByte(20);
