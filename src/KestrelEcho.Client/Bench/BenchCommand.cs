@@ -51,7 +51,7 @@ internal static class BenchCommand
             try
             {
                 var run = await BenchRun.PrepareAsync(connection.Read(parseResult, console), settings, parseResult.GetValue(sourceAddresses), cancellationToken);
-                var progress = new BenchProgress(run, console.Error, console.ErrorIsTerminal);
+                var progress = new BenchProgress(() => run.Phase, run.Counters, console.Error, console.ErrorIsTerminal, TimeProvider.System);
                 var result = await progress.ShowWhileAsync(() => Create(run).RunAsync(cancellationToken), cancellationToken);
                 await console.Out.WriteAsync(parseResult.GetValue(json) ? BenchReport.Json(result) : BenchReport.Plain(result));
                 if (result.Errors > 0)

@@ -2,8 +2,9 @@ namespace KestrelEcho.Client.Bench;
 
 /// <summary>
 /// What a run measured. <see cref="Messages"/> are the messages (writes, for stream; final checks, for idle)
-/// sent in the measured window and echoed exactly, <see cref="VerifiedBytes"/> their bytes; the latencies are
-/// of <see cref="LatencyOf"/>. Errors count the whole run, warm-up included.
+/// sent in the measured window (at least one per connection, even late: see <see cref="DuplexLoad"/>) and echoed
+/// exactly, <see cref="VerifiedBytes"/> their bytes; the latencies are of <see cref="LatencyOf"/>. Errors count
+/// the whole run, warm-up included.
 /// </summary>
 internal sealed record BenchResult(
     BenchSettings Settings,

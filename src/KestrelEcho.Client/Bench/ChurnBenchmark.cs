@@ -30,10 +30,13 @@ internal sealed class ChurnBenchmark(BenchRun run) : IBenchmark
         var messages = new SequencedMessages(run.Settings.Size, worker);
         var message = new byte[run.Settings.Size];
         var receiveBuffer = new byte[run.Settings.Size];
-        while (!window.IsOver && !cancellationToken.IsCancellationRequested)
+        var started = long.MinValue;
+
+        // Past the end only until one connection of this worker started in the measured time, as DuplexLoad does.
+        while ((!window.IsOver || !window.Measures(started)) && !cancellationToken.IsCancellationRequested)
         {
             var number = Interlocked.Increment(ref _connections);
-            var started = Stopwatch.GetTimestamp();
+            started = Stopwatch.GetTimestamp();
             var connection = await run.ConnectAsync(number, cancellationToken);
             if (connection is null)
             {

@@ -59,13 +59,17 @@ internal sealed class DuplexLoad(BenchRun run, BenchWindow window, EchoConnectio
     private async Task WriteAsync(SemaphoreSlim credits, ChannelWriter<long> sentAt, CancellationToken cancellationToken)
     {
         var unit = new byte[pattern.UnitSize];
+        var lastSent = long.MinValue;
         try
         {
-            for (long offset = 0; !window.IsOver; offset += unit.Length)
+            // Past the end only until one unit of this connection counts: a machine too slow to let every
+            // connection send in the measured time must not turn into a result that verified nothing.
+            for (long offset = 0; !window.IsOver || !window.Measures(lastSent); offset += unit.Length)
             {
                 await credits.WaitAsync(cancellationToken);
                 pattern.Fill(offset, unit);
-                sentAt.TryWrite(Stopwatch.GetTimestamp());
+                lastSent = Stopwatch.GetTimestamp();
+                sentAt.TryWrite(lastSent);
                 await connection.Stream.WriteAsync(unit, cancellationToken);
             }
         }
