@@ -42,13 +42,8 @@ public sealed class AdminPortTests() : ConfiguredAppTest(("Admin:Port", "0"))
     {
         using var timeout = TestTimeout.Start();
         using var admin = App.CreateAdminClient();
-        using var client = await App.ConnectEchoAsync(timeout.Token);
-        var id = await admin.LiveConnectionIdAsync(client, timeout.Token);
 
-        using var response = await admin.DeleteAsync($"/connections/{id}", timeout.Token);
-
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        await App.AssertClosedByAdminAsync(client, id, timeout.Token);
+        await App.AssertDeleteAsync(admin, admin, HttpStatusCode.Accepted, timeout.Token);
     }
 
     [Fact]
@@ -57,13 +52,8 @@ public sealed class AdminPortTests() : ConfiguredAppTest(("Admin:Port", "0"))
         using var timeout = TestTimeout.Start();
         using var admin = App.CreateAdminClient();
         using var http = App.CreateClient();
-        using var client = await App.ConnectEchoAsync(timeout.Token);
-        var id = await admin.LiveConnectionIdAsync(client, timeout.Token);
 
-        using var response = await http.DeleteAsync($"/connections/{id}", timeout.Token);
-
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        await App.AssertStillOpenAndEchoingAsync(client, id, timeout.Token);
+        await App.AssertDeleteAsync(admin, http, HttpStatusCode.NotFound, timeout.Token);
     }
 
     [Fact]

@@ -107,13 +107,8 @@ public sealed class ApiKeyTests() : ConfiguredAppTest(("Admin:ApiKey", Key))
     {
         using var timeout = TestTimeout.Start();
         using var admin = ClientWithTheKey();
-        using var client = await App.ConnectEchoAsync(timeout.Token);
-        var id = await admin.LiveConnectionIdAsync(client, timeout.Token);
 
-        using var response = await admin.DeleteAsync($"/connections/{id}", timeout.Token);
-
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        await App.AssertClosedByAdminAsync(client, id, timeout.Token);
+        await App.AssertDeleteAsync(admin, admin, HttpStatusCode.Accepted, timeout.Token);
     }
 
     [Fact]
@@ -122,13 +117,8 @@ public sealed class ApiKeyTests() : ConfiguredAppTest(("Admin:ApiKey", Key))
         using var timeout = TestTimeout.Start();
         using var admin = ClientWithTheKey();
         using var http = App.CreateClient();
-        using var client = await App.ConnectEchoAsync(timeout.Token);
-        var id = await admin.LiveConnectionIdAsync(client, timeout.Token);
 
-        using var response = await http.DeleteAsync($"/connections/{id}", timeout.Token);
-
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        await App.AssertStillOpenAndEchoingAsync(client, id, timeout.Token);
+        await App.AssertDeleteAsync(admin, http, HttpStatusCode.Unauthorized, timeout.Token);
     }
 
     private HttpClient ClientWithTheKey()

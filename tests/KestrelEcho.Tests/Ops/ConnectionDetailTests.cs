@@ -66,13 +66,8 @@ public sealed class ConnectionDetailTests(EchoAppFactory app) : EchoAppTest<Echo
     {
         using var timeout = TestTimeout.Start();
         using var http = App.CreateClient();
-        using var socket = await App.ConnectEchoAsync(timeout.Token);
-        var id = await http.LiveConnectionIdAsync(socket, timeout.Token);
 
-        using var response = await http.DeleteAsync($"/connections/{id}", timeout.Token);
-
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        await App.AssertClosedByAdminAsync(socket, id, timeout.Token);
+        await App.AssertDeleteAsync(http, http, HttpStatusCode.Accepted, timeout.Token);
     }
 
     [Theory]
