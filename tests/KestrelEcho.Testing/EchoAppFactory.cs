@@ -36,6 +36,7 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     };
 
     private readonly HashSet<string> _expectedLogEvents = new(StringComparer.Ordinal);
+    private readonly List<Action<IServiceCollection>> _testServices = [];
     private string? _jsonSettingsPath;
     private ConnectionRegistry? _registry;
     private KestrelConnectionMeter? _kestrel;
@@ -93,6 +94,17 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>Serves the admin endpoints on a management port of their own (<c>Admin:Port</c>), chosen at run time.</summary>
     public EchoAppFactory WithAdminPort() => WithSetting("Admin:Port", "0");
+
+    /// <summary>
+    /// Registers services of the test's own after every registration of the app's and after the transport's memory
+    /// pool, so they replace either (a pool that fails on demand, say). For failures a test cannot provoke from
+    /// outside; call before the server starts.
+    /// </summary>
+    public EchoAppFactory WithServices(Action<IServiceCollection> configure)
+    {
+        _testServices.Add(configure);
+        return this;
+    }
 
     /// <summary>
     /// Log lines with this event name are what the test provokes (an Error it expects, say): the check after the
@@ -160,14 +172,20 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// Connects to the TLS echo endpoint and completes the handshake, accepting the server only if it presents
     /// exactly <paramref name="expected"/> (compared by SHA-256 thumbprint; a self-signed certificate has no chain
     /// to check). It offers h2 and http/1.1 as any HTTPS client would, so tests see what the endpoint agrees to.
-    /// A <paramref name="proxyHeader"/> is sent first, in the clear, as a load balancer in front would.
+    /// A <paramref name="proxyHeader"/> is sent first, in the clear, as a load balancer in front would. Connects from
+    /// <paramref name="source"/> (any 127.0.0.x) when given.
     /// </summary>
-    public async Task<SslStream> ConnectEchoTlsAsync(X509Certificate2 expected, CancellationToken cancellationToken, byte[]? proxyHeader = null)
+    public async Task<SslStream> ConnectEchoTlsAsync(X509Certificate2 expected, CancellationToken cancellationToken, byte[]? proxyHeader = null, IPAddress? source = null)
     {
         var expectedThumbprint = expected.GetCertHashString(HashAlgorithmName.SHA256);
         var client = new TcpClient(AddressFamily.InterNetwork) { NoDelay = true };
         try
         {
+            if (source is not null)
+            {
+                client.Client.Bind(new IPEndPoint(source, 0));
+            }
+
             await client.ConnectAsync(EchoTlsEndPoint, cancellationToken);
             if (proxyHeader is not null)
             {
@@ -244,6 +262,11 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // WebApplicationFactory's UseKestrel() adds Kestrel, and with it Kestrel's 4 KiB pool factory, after
         // every registration of the app's; registered last, the service's pool wins as it does in production.
         builder.ConfigureServices(static services => services.UseLargeSegmentMemoryPool());
+        foreach (var configure in _testServices)
+        {
+            builder.ConfigureServices(configure);
+        }
+
         return base.CreateHost(builder);
     }
 
