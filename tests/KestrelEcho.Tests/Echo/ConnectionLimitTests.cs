@@ -153,8 +153,8 @@ public sealed class ConnectionLimitTests : FreshAppTest
 
         await client.SendAllAsync(payload, timeout.Token);
 
-        Assert.Equal(payload, await client.ReceiveToEndAsync(timeout.Token));
         await AssertClosedAtByteLimitAsync(app, client, bytesIn: ByteLimit);
+        Assert.Equal(payload, await client.ReceiveToEndAsync(timeout.Token));
     }
 
     // Over the limit, the client gets exactly the limit back, then FIN, as docs/operations.md says. Why FIN and not
@@ -172,8 +172,8 @@ public sealed class ConnectionLimitTests : FreshAppTest
 
         await client.SendAllAsync(payload, timeout.Token);
 
-        Assert.Equal(payload[..ByteLimit], await client.ReceiveToEndAsync(timeout.Token));
         await AssertClosedAtByteLimitAsync(app, client, bytesIn: payload.Length);
+        Assert.Equal(payload[..ByteLimit], await client.ReceiveToEndAsync(timeout.Token));
     }
 
     [Fact]
@@ -194,8 +194,8 @@ public sealed class ConnectionLimitTests : FreshAppTest
         // The last 400 cross the limit: the 200 up to it come back, then FIN.
         await client.SendAllAsync(payload.AsMemory(800, 400), timeout.Token);
 
-        Assert.Equal(payload[800..ByteLimit], await client.ReceiveToEndAsync(timeout.Token));
         await AssertClosedAtByteLimitAsync(app, client, bytesIn: payload.Length);
+        Assert.Equal(payload[800..ByteLimit], await client.ReceiveToEndAsync(timeout.Token));
     }
 
     /// <summary>
@@ -204,12 +204,13 @@ public sealed class ConnectionLimitTests : FreshAppTest
     /// </summary>
     private static void AssertClosedAfter(TimeSpan elapsed, TimeSpan limit, string what)
     {
-        Assert.True(elapsed >= limit, $"closed after {elapsed.TotalSeconds:0.00} s, before {what} of {limit.TotalSeconds:0.#} s");
+        Assert.True(elapsed >= limit, $"closed after {elapsed.TotalSeconds:0.000} s, before {what} of {limit.TotalSeconds:0.#} s");
         Assert.True(elapsed < limit + s_generousLateness, $"closed only after {elapsed.TotalSeconds:0.00} s, for {what} of {limit.TotalSeconds:0.#} s");
     }
 
     /// <summary>
-    /// Closed as <c>byte_limit</c>, and the bytes past the limit were read and dropped (docs/operations.md): all
+    /// Waits for the service to close <paramref name="client"/> (the echo waits in the client's socket meanwhile):
+    /// closed as <c>byte_limit</c>, and the bytes past the limit were read and dropped (docs/operations.md): all
     /// <paramref name="bytesIn"/> counted in, only the limit out, as the close log line tells the operator.
     /// </summary>
     private static async Task AssertClosedAtByteLimitAsync(EchoAppFactory app, Socket client, int bytesIn)

@@ -16,6 +16,9 @@ public sealed class HotReloadTests : FreshAppTest
     // Short enough for a quick test, long enough against the sweeper's once-a-second tick.
     private static readonly TimeSpan s_shortTimeout = TimeSpan.FromSeconds(2);
 
+    // When a close that the short timeout makes due has surely come: the timeout, the sweeper's tick, a wide margin.
+    private static readonly TimeSpan s_closeDue = TimeSpan.FromSeconds(10);
+
     private static readonly IPAddress s_client = IPAddress.Parse("127.0.0.1");
     private static readonly IPAddress s_otherClient = IPAddress.Parse("127.0.0.2");
 
@@ -66,12 +69,12 @@ public sealed class HotReloadTests : FreshAppTest
 
         var sinceConnect = Stopwatch.StartNew();
         using var openedAfter = await app.ConnectAndEchoAsync(timeout.Token);
-        Assert.Empty(await openedAfter.ReceiveToEndAsync(timeout.Token));
-        Assert.True(sinceConnect.Elapsed >= s_shortTimeout, $"closed {sinceConnect.Elapsed.TotalSeconds:0.00} s after connecting, before the new idle timeout");
+        Assert.Empty(await openedAfter.ReceiveToEndWithinAsync(s_closeDue, "the idle timeout is now 2 s", timeout.Token));
+        Assert.True(sinceConnect.Elapsed >= s_shortTimeout, $"closed {sinceConnect.Elapsed.TotalSeconds:0.000} s after connecting, before the new idle timeout");
         Assert.Equal("idle_timeout", await app.CloseReasonOfAsync(openedAfter));
 
         // The sweeper reads the limits at each tick, so the new timeout also ends a connection accepted under the old one.
-        Assert.Empty(await openedBefore.ReceiveToEndAsync(timeout.Token));
+        Assert.Empty(await openedBefore.ReceiveToEndWithinAsync(s_closeDue, "the idle timeout is now 2 s", timeout.Token));
         Assert.Equal("idle_timeout", await app.CloseReasonOfAsync(openedBefore));
     }
 
@@ -87,12 +90,12 @@ public sealed class HotReloadTests : FreshAppTest
 
         var sinceConnect = Stopwatch.StartNew();
         using var openedAfter = await app.ConnectAndEchoAsync(timeout.Token);
-        Assert.Empty(await openedAfter.ReceiveToEndAsync(timeout.Token));
-        Assert.True(sinceConnect.Elapsed >= s_shortTimeout, $"closed {sinceConnect.Elapsed.TotalSeconds:0.00} s after connecting, before the new lifetime");
+        Assert.Empty(await openedAfter.ReceiveToEndWithinAsync(s_closeDue, "the maximum lifetime is now 2 s", timeout.Token));
+        Assert.True(sinceConnect.Elapsed >= s_shortTimeout, $"closed {sinceConnect.Elapsed.TotalSeconds:0.000} s after connecting, before the new lifetime");
         Assert.Equal("lifetime_exceeded", await app.CloseReasonOfAsync(openedAfter));
 
         // As with the idle timeout: the next sweep applies the new lifetime to every open connection.
-        Assert.Empty(await openedBefore.ReceiveToEndAsync(timeout.Token));
+        Assert.Empty(await openedBefore.ReceiveToEndWithinAsync(s_closeDue, "the maximum lifetime is now 2 s", timeout.Token));
         Assert.Equal("lifetime_exceeded", await app.CloseReasonOfAsync(openedBefore));
     }
 
@@ -109,8 +112,8 @@ public sealed class HotReloadTests : FreshAppTest
         var payload = Payload.Random(1500, seed: 41);
         using var openedAfter = await app.ConnectEchoAsync(timeout.Token);
         await openedAfter.SendAllAsync(payload, timeout.Token);
-        Assert.Equal(payload[..1000], await openedAfter.ReceiveToEndAsync(timeout.Token));
         Assert.Equal("byte_limit", await app.CloseReasonOfAsync(openedAfter));
+        Assert.Equal(payload[..1000], await openedAfter.ReceiveToEndAsync(timeout.Token));
 
         // A connection keeps the byte limit it was accepted with (none here).
         await openedBefore.SendAllAsync(payload, timeout.Token);
@@ -172,8 +175,8 @@ public sealed class HotReloadTests : FreshAppTest
         // No drain yet either: the stop closes the open client at once, as the drain timeout of 0 it started with says.
         // (The app is gone after the stop: its log tells.)
         await app.StopAsync(timeout.Token);
+        Assert.Empty(app.Logs.WithEvent("DrainStarted").Select(static entry => entry.Message));
         Assert.Empty(await client.ReceiveToEndAsync(timeout.Token));
-        Assert.Empty(app.Logs.WithEvent("DrainStarted"));
         Assert.Contains(app.Logs.WithEvent("ConnectionClosed"), entry => entry.Message.Contains($" from {client.LocalEndPoint} closed: server_shutdown ", StringComparison.Ordinal));
     }
 }

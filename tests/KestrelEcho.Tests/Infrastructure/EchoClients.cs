@@ -32,4 +32,24 @@ public static class EchoClients
         Assert.Equal(reason, await app.CloseReasonOfAsync(client));
         Assert.Empty(await client.ReceiveToEndAsync(cancellationToken));
     }
+
+    /// <summary>
+    /// Reads until the service's FIN, as <see cref="SocketExtensions.ReceiveToEndAsync"/>, but fails saying
+    /// <paramref name="why"/> the FIN was due when none comes within <paramref name="within"/>, rather than with a
+    /// bare cancellation when the test's time is up.
+    /// </summary>
+    public static async Task<byte[]> ReceiveToEndWithinAsync(this Socket socket, TimeSpan within, string why, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(within);
+        try
+        {
+            return await socket.ReceiveToEndAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Assert.Fail($"Not closed within {within.TotalSeconds:0.#} s, though {why}.");
+            throw;
+        }
+    }
 }
