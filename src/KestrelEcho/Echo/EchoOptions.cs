@@ -5,8 +5,9 @@ namespace KestrelEcho.Echo;
 
 /// <summary>
 /// Settings of the TCP echo endpoint, bound from the <c>Echo</c> configuration section. The limits are read for
-/// each new connection, so a change to appsettings.json applies without a restart; the address and port
-/// and the PROXY protocol settings are read once at start.
+/// each new connection (the idle timeout and lifetime at every sweep, for open connections too), so a change to
+/// appsettings.json applies without a restart; the address and port and the PROXY protocol settings are read once
+/// at start.
 /// </summary>
 internal sealed class EchoOptions
 {

@@ -5,8 +5,9 @@ namespace KestrelEcho.Echo;
 
 /// <summary>
 /// The echo limits in force. A change to the configuration (appsettings.json is watched) applies to new
-/// connections, and is logged; an invalid change is logged and ignored, keeping the last good settings, so a
-/// typo in a running service never turns every accept into an exception.
+/// connections (the idle timeout and lifetime to open ones too, from the sweeper's next tick), and is logged; an
+/// invalid change is logged and ignored, keeping the last good settings, so a typo in a running service never turns
+/// every accept into an exception.
 /// </summary>
 internal sealed partial class EchoSettings : IDisposable
 {

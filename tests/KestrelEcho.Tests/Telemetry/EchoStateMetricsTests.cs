@@ -1,4 +1,5 @@
 using KestrelEcho.Testing;
+using KestrelEcho.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -15,37 +16,30 @@ public sealed class EchoStateMetricsTests : FreshAppTest
     public async Task ActiveCountsAdmittedConnections_AndLimitFollowsAChangedSettingsFile()
     {
         using var timeout = TestTimeout.Start();
-        var settingsFile = Path.Combine(Path.GetTempPath(), $"kestrel-echo-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(settingsFile, """{ "Echo": { "MaxConnections": 2 } }""", timeout.Token);
-        try
+        using var settings = await SettingsFile.CreateAsync("""{ "Echo": { "MaxConnections": 2 } }""", timeout.Token);
+        var app = await StartAppAsync(app => app.WithJsonSettings(settings.Path));
+        using var gauges = new EchoGaugeReader(app);
+        Assert.Equal(0, gauges.Observe(Active));
+        Assert.Equal(2, gauges.Observe(Limit));
+
+        using (var first = await app.ConnectEchoAsync(timeout.Token))
+        using (var second = await app.ConnectEchoAsync(timeout.Token))
         {
-            var app = await StartAppAsync(app => app.WithJsonSettings(settingsFile));
-            using var gauges = new EchoGaugeReader(app);
-            Assert.Equal(0, gauges.Observe(Active));
-            Assert.Equal(2, gauges.Observe(Limit));
+            await first.AssertHolaMundoEchoedAsync(timeout.Token);
+            await second.AssertHolaMundoEchoedAsync(timeout.Token);
+            Assert.Equal(2, gauges.Observe(Active));
 
-            using (var first = await app.ConnectEchoAsync(timeout.Token))
-            using (var second = await app.ConnectEchoAsync(timeout.Token))
-            {
-                await first.AssertHolaMundoEchoedAsync(timeout.Token);
-                await second.AssertHolaMundoEchoedAsync(timeout.Token);
-                Assert.Equal(2, gauges.Observe(Active));
-
-                // Refused at the limit: counted as closed, never as active.
-                using var refused = await app.ConnectEchoAsync(timeout.Token);
-                Assert.Empty(await refused.ReceiveToEndAsync(timeout.Token));
-                Assert.Equal("connection_limit", await app.CloseReasonOfAsync(refused));
-                Assert.Equal(2, gauges.Observe(Active));
-            }
-
-            await File.WriteAllTextAsync(settingsFile, """{ "Echo": { "MaxConnections": 7 } }""", timeout.Token);
-            await Poll.UntilAsync(() => gauges.Observe(Limit) == 7, TimeSpan.FromSeconds(15), "the limit gauge to take the new setting");
-            await Poll.UntilAsync(() => gauges.Observe(Active) == 0, TimeSpan.FromSeconds(10), "the active gauge to drop to 0");
+            // Refused at the limit: counted as closed, never as active.
+            using var refused = await app.ConnectEchoAsync(timeout.Token);
+            Assert.Empty(await refused.ReceiveToEndAsync(timeout.Token));
+            Assert.Equal("connection_limit", await app.CloseReasonOfAsync(refused));
+            Assert.Equal(2, gauges.Observe(Active));
         }
-        finally
-        {
-            File.Delete(settingsFile);
-        }
+
+        // Observed, not copied at start: from the moment the change is logged, the gauge reads the new limit.
+        await settings.ChangeAsync(app, """{ "Echo": { "MaxConnections": 7 } }""", "Echo:MaxConnections 2 -> 7");
+        Assert.Equal(7, gauges.Observe(Limit));
+        await Poll.UntilAsync(() => gauges.Observe(Active) == 0, TimeSpan.FromSeconds(10), "the active gauge to drop to 0");
     }
 
     [Fact]
