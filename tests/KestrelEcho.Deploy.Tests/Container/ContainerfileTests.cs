@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Xml.Linq;
 using KestrelEcho.Ops;
-using KestrelEcho.Testing;
 using Microsoft.Extensions.Configuration;
 
 namespace KestrelEcho.Deploy.Tests.Container;

@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using KestrelEcho.Echo;
 using KestrelEcho.Ops;
 using KestrelEcho.Proxy;
-using KestrelEcho.Testing;
 using Microsoft.Extensions.Configuration;
 using YamlDotNet.RepresentationModel;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using KestrelEcho.Deploy.Tests.Grafana;
-using KestrelEcho.Testing;
 
 namespace KestrelEcho.Deploy.Tests.Prometheus;
 

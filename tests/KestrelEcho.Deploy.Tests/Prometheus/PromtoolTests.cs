@@ -1,4 +1,3 @@
-using KestrelEcho.Testing;
 
 namespace KestrelEcho.Deploy.Tests.Prometheus;
 

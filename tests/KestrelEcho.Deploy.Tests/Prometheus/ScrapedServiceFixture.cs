@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using KestrelEcho.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace KestrelEcho.Deploy.Tests.Prometheus;

@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
-using KestrelEcho.Testing;
 
 namespace KestrelEcho.Deploy.Tests.Systemd;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using KestrelEcho.Testing;
 
 namespace KestrelEcho.Deploy.Tests.Systemd;
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using KestrelEcho.Testing;
 using KestrelEcho.Tests.Infrastructure;

@@ -1,4 +1,3 @@
-using System.Net;
 using KestrelEcho.Testing;
 
 namespace KestrelEcho.Tests.Proxy;

@@ -1,6 +1,5 @@
 using KestrelEcho.Testing;
 using KestrelEcho.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace KestrelEcho.Tests.Telemetry;
