@@ -40,15 +40,18 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>
     /// Starts the service on loopback with free ports and no drain, plus <paramref name="arguments"/> (which win).
     /// </summary>
-    public static ServiceProcess Start(params string[] arguments) =>
-        new(ChildProcess.Start("dotnet", ServiceCommand(arguments), environment: ServiceEnvironment()));
+    public static ServiceProcess Start(params string[] arguments)
+    {
+        string[] command = ServiceCommand(arguments);
+        return new(ChildProcess.Start(command[0], command[1..], environment: ServiceEnvironment()));
+    }
 
     /// <summary>
     /// Starts the service with <paramref name="prefix"/> in front of its command line, e.g. <c>ip netns exec NAME</c>
     /// to run it in a network namespace.
     /// </summary>
     public static ServiceProcess StartUnder(string[] prefix, params string[] arguments) =>
-        new(ChildProcess.Start(prefix[0], [.. prefix[1..], "dotnet", .. ServiceCommand(arguments)], environment: ServiceEnvironment()));
+        new(ChildProcess.Start(prefix[0], [.. prefix[1..], .. ServiceCommand(arguments)], environment: ServiceEnvironment()));
 
     /// <summary>
     /// Starts the service as systemd starts a <c>Type=notify</c> unit: as the child of a process named
@@ -62,7 +65,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         environment["NOTIFY_SOCKET"] = notifySocket;
         return new(ChildProcess.Start(
             "sh",
-            ["-c", $"printf systemd > /proc/$$/comm; \"$@\" & echo \"{ServicePidPrefix}$!\"; wait $!", "sh", "dotnet", .. ServiceCommand(arguments)],
+            ["-c", $"printf systemd > /proc/$$/comm; \"$@\" & echo \"{ServicePidPrefix}$!\"; wait $!", "sh", .. ServiceCommand(arguments)],
             environment: environment));
     }
 
@@ -140,8 +143,15 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         return endPoint ?? throw new InvalidOperationException($"The service exited with {_process.ExitCode}: {_process.Output}");
     }
 
+    /// <summary>
+    /// The command line that starts the service. Through <c>env --default-signal</c>: a process started in the
+    /// background by a shell without job control (a CI script, <c>nohup … &amp;</c>) has SIGINT and SIGQUIT ignored,
+    /// every process below it inherits that, and .NET respects it, so Ctrl+C would never reach the service. A user's
+    /// terminal gives it the default handling, and so does this.
+    /// </summary>
     private static string[] ServiceCommand(string[] arguments) =>
     [
+        "env", "--default-signal=INT,QUIT", "dotnet",
         Path.Combine(AppContext.BaseDirectory, "KestrelEcho.dll"),
         "--Echo:Address", "127.0.0.1", "--Echo:Port", "0", "--Http:Address", "127.0.0.1", "--Http:Port", "0", "--Echo:DrainTimeout", "00:00:00",
         .. arguments,
