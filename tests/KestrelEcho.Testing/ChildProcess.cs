@@ -109,7 +109,8 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>Sends <paramref name="signal"/> (e.g. <c>TERM</c>, <c>INT</c>) to <paramref name="processId"/>, one of ours.</summary>
     public static async Task SignalAsync(int processId, string signal)
     {
-        var kill = await RunAsync("kill", ["-s", signal, processId.ToString(CultureInfo.InvariantCulture)]);
+        // The shell's own kill: /bin/kill comes with procps, which a minimal Debian lacks.
+        var kill = await RunAsync("sh", ["-c", "kill -s \"$0\" \"$1\"", signal, processId.ToString(CultureInfo.InvariantCulture)]);
         Assert.True(kill.ExitCode == 0, $"kill -s {signal} {processId} failed: {kill}");
     }
 
