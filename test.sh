@@ -148,7 +148,7 @@ if ((status != 0)); then
 fi
 
 if ((${#excluded[@]})); then
-  echo "not run here: the tests that need ${excluded[*]}."
+  echo "not run here: the tests that need $(printf '%s, ' "${excluded[@]}" | sed 's/, $//')."
   install=()
   for package in "${missing[@]}"; do install+=("$package"); done
   if ((${#install[@]})); then echo "  install: sudo apt-get install -y ${install[*]}"; fi
