@@ -57,46 +57,27 @@ public sealed class HotReloadTests : FreshAppTest
         await second.AssertHolaMundoEchoedAsync(timeout.Token);
     }
 
-    [Fact]
-    public async Task ShortenedIdleTimeout_ClosesIdleConnections_OpenedBeforeTheChangeOrAfter()
+    [Theory]
+    [InlineData("IdleTimeout", "00:05:00", "idle_timeout")]
+    [InlineData("MaxLifetime", "00:00:00", "lifetime_exceeded")]
+    public async Task TimeLimitShortenedWhileRunning_ClosesConnections_OpenedBeforeTheChangeOrAfter(string setting, string before, string reason)
     {
         using var timeout = TestTimeout.Start();
-        using var settings = await SettingsFile.CreateAsync("""{ "Echo": { "IdleTimeout": "00:05:00" } }""", timeout.Token);
+        using var settings = await SettingsFile.CreateAsync($$"""{ "Echo": { "{{setting}}": "{{before}}" } }""", timeout.Token);
         var app = await StartAppAsync(app => app.WithJsonSettings(settings.Path));
         using var openedBefore = await app.ConnectAndEchoAsync(timeout.Token);
 
-        await settings.ChangeAsync(app, """{ "Echo": { "IdleTimeout": "00:00:02" } }""", "Echo:IdleTimeout 00:05:00 -> 00:00:02");
+        await settings.ChangeAsync(app, $$"""{ "Echo": { "{{setting}}": "00:00:02" } }""", $"Echo:{setting} {before} -> 00:00:02");
 
         var sinceConnect = Stopwatch.StartNew();
         using var openedAfter = await app.ConnectAndEchoAsync(timeout.Token);
-        Assert.Empty(await openedAfter.ReceiveToEndWithinAsync(s_closeDue, "the idle timeout is now 2 s", timeout.Token));
-        Assert.True(sinceConnect.Elapsed >= s_shortTimeout, $"closed {sinceConnect.Elapsed.TotalSeconds:0.000} s after connecting, before the new idle timeout");
-        Assert.Equal("idle_timeout", await app.CloseReasonOfAsync(openedAfter));
+        Assert.Empty(await openedAfter.ReceiveToEndWithinAsync(s_closeDue, $"Echo:{setting} is now 2 s", timeout.Token));
+        Assert.True(sinceConnect.Elapsed >= s_shortTimeout, $"closed {sinceConnect.Elapsed.TotalSeconds:0.000} s after connecting, before the new Echo:{setting}");
+        Assert.Equal(reason, await app.CloseReasonOfAsync(openedAfter));
 
-        // The sweeper reads the limits at each tick, so the new timeout also ends a connection accepted under the old one.
-        Assert.Empty(await openedBefore.ReceiveToEndWithinAsync(s_closeDue, "the idle timeout is now 2 s", timeout.Token));
-        Assert.Equal("idle_timeout", await app.CloseReasonOfAsync(openedBefore));
-    }
-
-    [Fact]
-    public async Task MaxLifetimeSetWhileRunning_ClosesConnections_OpenedBeforeTheChangeOrAfter()
-    {
-        using var timeout = TestTimeout.Start();
-        using var settings = await SettingsFile.CreateAsync("""{ "Echo": { "MaxLifetime": "00:00:00" } }""", timeout.Token);
-        var app = await StartAppAsync(app => app.WithJsonSettings(settings.Path));
-        using var openedBefore = await app.ConnectAndEchoAsync(timeout.Token);
-
-        await settings.ChangeAsync(app, """{ "Echo": { "MaxLifetime": "00:00:02" } }""", "Echo:MaxLifetime 00:00:00 -> 00:00:02");
-
-        var sinceConnect = Stopwatch.StartNew();
-        using var openedAfter = await app.ConnectAndEchoAsync(timeout.Token);
-        Assert.Empty(await openedAfter.ReceiveToEndWithinAsync(s_closeDue, "the maximum lifetime is now 2 s", timeout.Token));
-        Assert.True(sinceConnect.Elapsed >= s_shortTimeout, $"closed {sinceConnect.Elapsed.TotalSeconds:0.000} s after connecting, before the new lifetime");
-        Assert.Equal("lifetime_exceeded", await app.CloseReasonOfAsync(openedAfter));
-
-        // As with the idle timeout: the next sweep applies the new lifetime to every open connection.
-        Assert.Empty(await openedBefore.ReceiveToEndWithinAsync(s_closeDue, "the maximum lifetime is now 2 s", timeout.Token));
-        Assert.Equal("lifetime_exceeded", await app.CloseReasonOfAsync(openedBefore));
+        // The sweeper reads the limits at each tick, so the new value also ends a connection accepted under the old one.
+        Assert.Empty(await openedBefore.ReceiveToEndWithinAsync(s_closeDue, $"Echo:{setting} is now 2 s", timeout.Token));
+        Assert.Equal(reason, await app.CloseReasonOfAsync(openedBefore));
     }
 
     [Fact]
