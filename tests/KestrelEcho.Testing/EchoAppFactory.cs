@@ -63,7 +63,7 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public IPEndPoint EchoTlsEndPoint => Endpoints.EchoTlsEndPoint ?? throw new InvalidOperationException("The TLS echo endpoint is not bound; enable it with WithTls.");
 
     /// <summary>The live and closed connections as the service counts them; kept after the app stops, for the leak check.</summary>
-    internal ConnectionRegistry Registry => _registry ??= Services.GetRequiredService<ConnectionRegistry>();
+    internal ConnectionRegistry Registry => _registry ?? throw new InvalidOperationException("The app has not started.");
 
     private ListenEndpoints Endpoints => Services.GetRequiredService<ListenEndpoints>();
 
@@ -148,25 +148,8 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public HttpClient CreateAdminClient() => new() { BaseAddress = new Uri($"http://{AdminEndPoint}") };
 
     /// <summary>Connects to the echo endpoint, from <paramref name="source"/> (any 127.0.0.x) when given.</summary>
-    public async Task<Socket> ConnectEchoAsync(CancellationToken cancellationToken, IPAddress? source = null)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            if (source is not null)
-            {
-                socket.Bind(new IPEndPoint(source, 0));
-            }
-
-            await socket.ConnectAsync(EchoEndPoint, cancellationToken);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
+    public Task<Socket> ConnectEchoAsync(CancellationToken cancellationToken, IPAddress? source = null) =>
+        TcpClients.ConnectAsync(EchoEndPoint, cancellationToken, source);
 
     /// <summary>
     /// Connects to the TLS echo endpoint and completes the handshake, accepting the server only if it presents
@@ -178,45 +161,39 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task<SslStream> ConnectEchoTlsAsync(X509Certificate2 expected, CancellationToken cancellationToken, byte[]? proxyHeader = null, IPAddress? source = null)
     {
         var expectedThumbprint = expected.GetCertHashString(HashAlgorithmName.SHA256);
-        var client = new TcpClient(AddressFamily.InterNetwork) { NoDelay = true };
+        var socket = await TcpClients.ConnectAsync(EchoTlsEndPoint, cancellationToken, source);
         try
         {
-            if (source is not null)
-            {
-                client.Client.Bind(new IPEndPoint(source, 0));
-            }
-
-            await client.ConnectAsync(EchoTlsEndPoint, cancellationToken);
             if (proxyHeader is not null)
             {
-                await client.Client.SendAllAsync(proxyHeader, cancellationToken);
-            }
-
-            // The stream owns the socket: disposing the SslStream closes the connection.
-            var tls = new SslStream(
-                client.GetStream(),
-                leaveInnerStreamOpen: false,
-                (_, presented, _, _) => presented?.GetCertHashString(HashAlgorithmName.SHA256) == expectedThumbprint);
-            try
-            {
-                await tls.AuthenticateAsClientAsync(
-                    new SslClientAuthenticationOptions
-                    {
-                        TargetHost = "localhost",
-                        ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
-                    },
-                    cancellationToken);
-                return tls;
-            }
-            catch
-            {
-                await tls.DisposeAsync();
-                throw;
+                await socket.SendAllAsync(proxyHeader, cancellationToken);
             }
         }
         catch
         {
-            client.Dispose();
+            socket.Dispose();
+            throw;
+        }
+
+        // The streams own the socket: disposing the SslStream closes the connection.
+        var tls = new SslStream(
+            new NetworkStream(socket, ownsSocket: true),
+            leaveInnerStreamOpen: false,
+            (_, presented, _, _) => presented?.GetCertHashString(HashAlgorithmName.SHA256) == expectedThumbprint);
+        try
+        {
+            await tls.AuthenticateAsClientAsync(
+                new SslClientAuthenticationOptions
+                {
+                    TargetHost = "localhost",
+                    ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
+                },
+                cancellationToken);
+            return tls;
+        }
+        catch
+        {
+            await tls.DisposeAsync();
             throw;
         }
     }

@@ -104,21 +104,8 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     public async Task<HttpClient> CreateHttpClientAsync() => new() { BaseAddress = new Uri($"http://{await WaitForHttpEndPointAsync()}") };
 
     /// <summary>A connected client of the service's echo endpoint.</summary>
-    public async Task<Socket> ConnectEchoAsync(CancellationToken cancellationToken)
-    {
-        var endPoint = await WaitForEchoEndPointAsync();
-        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(endPoint, cancellationToken);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
+    public async Task<Socket> ConnectEchoAsync(CancellationToken cancellationToken) =>
+        await TcpClients.ConnectAsync(await WaitForEchoEndPointAsync(), cancellationToken);
 
     /// <summary>What systemd, Kubernetes and Ctrl-C do to stop the service.</summary>
     public Task SendSignalAsync(string signal) => ChildProcess.SignalAsync(Id, signal);

@@ -235,21 +235,8 @@ public sealed partial class HaproxyTests
     /// A client from 127.0.0.(10 + i % 10): the instances limit each client address to Echo:MaxConnectionsPerIp
     /// (100), and behind PROXY protocol the address is the client's, not HAProxy's, so 300 clients need several.
     /// </summary>
-    private static async Task<Socket> ConnectAsync(IPEndPoint frontend, int client, CancellationToken cancellationToken)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            socket.Bind(new IPEndPoint(new IPAddress([127, 0, 0, (byte)(10 + (client % ClientAddresses))]), 0));
-            await socket.ConnectAsync(frontend, cancellationToken);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
+    private static Task<Socket> ConnectAsync(IPEndPoint frontend, int client, CancellationToken cancellationToken) =>
+        TcpClients.ConnectAsync(frontend, cancellationToken, new IPAddress([127, 0, 0, (byte)(10 + (client % ClientAddresses))]));
 
     private static async Task AssertEchoedAsync(Socket client, byte[] payload, CancellationToken cancellationToken)
     {

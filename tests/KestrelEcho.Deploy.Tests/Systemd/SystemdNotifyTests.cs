@@ -23,10 +23,8 @@ public sealed partial class SystemdNotifyTests : IDisposable
 
         Assert.Equal("READY=1", await ReceiveAsync(notify, timeout.Token));
         // Ready means ready: the echo endpoint answers as soon as systemd hears it.
-        var echo = await service.WaitForEchoEndPointAsync();
-        using (var client = new Socket(SocketType.Stream, ProtocolType.Tcp))
+        using (var client = await service.ConnectEchoAsync(timeout.Token))
         {
-            await client.ConnectAsync(echo, timeout.Token);
             await client.AssertHolaMundoEchoedAsync(timeout.Token);
         }
 

@@ -35,10 +35,7 @@ public sealed class MemoryBoundTests
             for (var i = 0; i < Clients; i++)
             {
                 // Twenty source addresses keep each under the default per-address limit of 100.
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                sockets.Add(socket);
-                socket.Bind(new IPEndPoint(IPAddress.Parse($"127.0.0.{1 + (i % 20)}"), 0));
-                await socket.ConnectAsync(echo, timeout.Token);
+                sockets.Add(await TcpClients.ConnectAsync(echo, timeout.Token, IPAddress.Parse($"127.0.0.{1 + (i % 20)}")));
             }
 
             var pushed = (await Task.WhenAll(sockets.Select(socket => socket.SendUntilBlockedAsync(static (_, _) => { }, TimeSpan.FromSeconds(2), long.MaxValue, timeout.Token)))).Sum();

@@ -18,9 +18,7 @@ public sealed class ServiceProcessTests
     {
         using var timeout = TestTimeout.Start(60);
         await using var service = ServiceProcess.Start();
-        var echo = await service.WaitForEchoEndPointAsync();
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(echo, timeout.Token);
+        using var socket = await service.ConnectEchoAsync(timeout.Token);
         await socket.AssertHolaMundoEchoedAsync(timeout.Token);
 
         await service.SendSignalAsync(signal);
@@ -121,9 +119,7 @@ public sealed class ServiceProcessTests
     {
         using var timeout = TestTimeout.Start(60);
         await using var service = ServiceProcess.Start("--Echo:DrainTimeout", "00:00:10");
-        var echo = await service.WaitForEchoEndPointAsync();
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(echo, timeout.Token);
+        using var socket = await service.ConnectEchoAsync(timeout.Token);
         await socket.AssertHolaMundoEchoedAsync(timeout.Token);
 
         // Sent but not yet read back when the signal arrives: it is in flight inside the service and the kernel.

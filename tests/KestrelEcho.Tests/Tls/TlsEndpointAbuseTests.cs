@@ -116,20 +116,8 @@ public sealed class TlsEndpointAbuseTests(TlsEchoAppFactory app) : EchoAppTest<T
         }
     }
 
-    private async Task<Socket> ConnectToTheTlsPortAsync(CancellationToken cancellationToken)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            await socket.ConnectAsync(App.EchoTlsEndPoint, cancellationToken);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
+    private Task<Socket> ConnectToTheTlsPortAsync(CancellationToken cancellationToken) =>
+        TcpClients.ConnectAsync(App.EchoTlsEndPoint, cancellationToken);
 
     /// <summary>Healthy, and echoing on both endpoints.</summary>
     private async Task AssertServingAsync(CancellationToken cancellationToken)
