@@ -21,7 +21,7 @@ public sealed class RemoteAdminAccessTests
     [Fact]
     public async Task NoKey_RemoteCaller_Is403_ThoughHealthAnswersIt()
     {
-        await using var network = await CreateNetworkAsync();
+        await using var network = await NetworkNamespace.CreateAsync(s_serviceAddress, s_remoteCaller);
         await using var service = ServiceProcess.StartUnder(network.ExecPrefix, "--Http:Address", s_serviceAddress.ToString());
         var http = await service.WaitForHttpEndPointAsync();
 
@@ -38,7 +38,7 @@ public sealed class RemoteAdminAccessTests
     [Fact]
     public async Task AllowRemoteWithAKey_RemoteCaller_Is200WithTheKey_And401Without()
     {
-        await using var network = await CreateNetworkAsync();
+        await using var network = await NetworkNamespace.CreateAsync(s_serviceAddress, s_remoteCaller);
         await using var service = ServiceProcess.StartUnder(
             network.ExecPrefix,
             "--Http:Address", s_serviceAddress.ToString(),
@@ -49,12 +49,6 @@ public sealed class RemoteAdminAccessTests
         Assert.Equal(HttpStatusCode.OK, await GetAsync(network, s_remoteCaller, http, "/connections", Key));
         Assert.Equal(HttpStatusCode.Unauthorized, await GetAsync(network, s_remoteCaller, http, "/connections"));
         await service.WaitForLineAsync($"Admin request /connections from {s_remoteCaller} refused: no valid API key");
-    }
-
-    private static Task<NetworkNamespace> CreateNetworkAsync()
-    {
-        RequiredTool.AssertRoot("a network namespace of its own, with non-loopback addresses");
-        return NetworkNamespace.CreateAsync(s_serviceAddress, s_remoteCaller);
     }
 
     /// <summary>GETs <paramref name="path"/> with curl from inside the namespace, from <paramref name="source"/>; returns the status.</summary>

@@ -19,6 +19,7 @@ public sealed class NetworkNamespace : IAsyncDisposable
     /// <summary>Creates a namespace with a random name and <paramref name="addresses"/> (each a /32) on its loopback.</summary>
     public static async Task<NetworkNamespace> CreateAsync(params IPAddress[] addresses)
     {
+        RequiredTool.AssertRoot("a network namespace of its own, with non-loopback addresses");
         var network = new NetworkNamespace($"kestrel-echo-{Guid.NewGuid().ToString("N")[..12]}");
         AssertSucceeded(await ChildProcess.RunAsync(DeployTools.Ip, ["netns", "add", network.Name]));
         try

