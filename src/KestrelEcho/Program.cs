@@ -1,3 +1,4 @@
+using KestrelEcho.Net;
 using KestrelEcho.Admin;
 using KestrelEcho.Echo;
 using KestrelEcho.Health;

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using KestrelEcho.Connections;
 using KestrelEcho.Echo;
-using Microsoft.Extensions.DependencyInjection;
+using KestrelEcho.Net;
 
 namespace KestrelEcho.Testing;
 
@@ -20,10 +21,9 @@ public static class CloseReasons
     /// </summary>
     public static async Task<string> CloseReasonOfAsync(this EchoAppFactory app, IPEndPoint clientEndPoint)
     {
-        var recent = app.Services.GetRequiredService<RecentConnections>();
         EchoSession? closed = null;
         await Poll.UntilAsync(
-            () => (closed = recent.Snapshot().FirstOrDefault(session => clientEndPoint.Equals(session.RemoteEndPoint))) is not null,
+            () => (closed = app.ClosedSessions().Find(session => clientEndPoint.Equals(session.RemoteEndPoint))) is not null,
             TimeSpan.FromSeconds(15),
             $"the connection from {clientEndPoint} to close");
         return closed!.CloseReason!.Value.ToName();

@@ -37,9 +37,6 @@ public sealed class KestrelConnectionMeter : IDisposable
     /// <summary>Connections on <paramref name="port"/> that Kestrel has finished with.</summary>
     public long Closed(int port) => Counts(port).Closed;
 
-    /// <summary>Of those, the ones that ended in a failed TLS handshake: they never reached the echo.</summary>
-    public long FailedTlsHandshakes(int port) => Counts(port).FailedTlsHandshakes;
-
     public void Dispose() => _listener.Dispose();
 
     private PortCounts Counts(int port) => _ports.GetOrAdd(port, static _ => new PortCounts());
@@ -54,19 +51,9 @@ public sealed class KestrelConnectionMeter : IDisposable
 
     private void OnClosed(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        if (Port(tags) is not { } port)
+        if (Port(tags) is { } port)
         {
-            return;
-        }
-
-        var counts = Counts(port);
-        Interlocked.Increment(ref counts.Closed);
-        foreach (var tag in tags)
-        {
-            if (tag is { Key: "error.type", Value: "tls_handshake_failed" })
-            {
-                Interlocked.Increment(ref counts.FailedTlsHandshakes);
-            }
+            Interlocked.Increment(ref Counts(port).Closed);
         }
     }
 
@@ -87,6 +74,5 @@ public sealed class KestrelConnectionMeter : IDisposable
     {
         public long Active;
         public long Closed;
-        public long FailedTlsHandshakes;
     }
 }

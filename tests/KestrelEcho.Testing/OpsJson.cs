@@ -26,6 +26,10 @@ public static class OpsJson
     public static Task<string> ClosedConnectionIdAsync(this HttpClient http, Socket client, CancellationToken cancellationToken) =>
         ConnectionIdAsync(http, "/connections/recent", client, cancellationToken);
 
+    /// <summary>As <see cref="LiveConnectionIdAsync"/>, for a connection closed before the echo: from <c>/connections/recent?kind=refused</c>.</summary>
+    public static Task<string> RefusedConnectionIdAsync(this HttpClient http, Socket client, CancellationToken cancellationToken) =>
+        ConnectionIdAsync(http, "/connections/recent?kind=refused", client, cancellationToken);
+
     private static async Task<string> ConnectionIdAsync(HttpClient http, string path, Socket client, CancellationToken cancellationToken)
     {
         var port = ((IPEndPoint)client.LocalEndPoint!).Port;

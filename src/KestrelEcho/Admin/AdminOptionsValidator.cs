@@ -1,4 +1,4 @@
-using KestrelEcho.Hosting;
+using KestrelEcho.Net;
 using Microsoft.Extensions.Options;
 
 namespace KestrelEcho.Admin;

@@ -11,6 +11,9 @@ internal static class AdminServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         services.AddSingleton<AdminAccessRule>();
+        services.AddSingleton<ConnectionViews>();
+        services.ConfigureHttpJsonOptions(static options =>
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default));
         return services;
     }
 }

@@ -1,71 +1,80 @@
 using System.Net;
+using KestrelEcho.Connections;
 
 namespace KestrelEcho.Echo;
 
 /// <summary>
-/// Decides at accept whether a connection may be echoed: not once the drain refuses, not past the global limit, not
-/// past the per-address limit. Refused connections are closed at once (never queued) and counted under
-/// their close reason. One lock guards both counts; it is held for a few instructions per accept.
+/// The counts the echo endpoints' limits compare against: every connection past the global limit, in whatever
+/// stage (<see cref="EchoOptions.MaxConnections"/>), and the connections of each client network
+/// (<see cref="EchoOptions.MaxConnectionsPerIp"/>). Refused connections are closed at once, never queued. One lock
+/// guards both counts; it is held for a few instructions per connection.
 /// </summary>
 internal sealed class ConnectionAdmission(EchoSettings settings, DrainState drain)
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<IPAddress, int> _perAddress = [];
-    private int _admitted;
+    private readonly Dictionary<IPNetwork, int> _perClient = [];
+    private int _open;
 
-    /// <summary>Connections admitted and still open: what <see cref="EchoOptions.MaxConnections"/> limits.</summary>
-    public int Admitted => Volatile.Read(ref _admitted);
+    /// <summary>Connections past the global limit and still open: what <see cref="EchoOptions.MaxConnections"/> limits.</summary>
+    public int Open => Volatile.Read(ref _open);
 
-    /// <summary>Returns the refusal, or null when the connection is admitted (then <see cref="Release"/> it).</summary>
-    public CloseReason? TryAdmit(IPAddress? address)
+    /// <summary>Returns the refusal, or null when the connection may go on (then <see cref="Leave"/> once it closes).</summary>
+    public CloseReason? TryEnter()
     {
         if (drain.IsRefusingConnections)
         {
             return CloseReason.ServerShutdown;
         }
 
-        var limits = settings.Current;
+        var limit = settings.Current.MaxConnections;
         lock (_lock)
         {
-            if (_admitted >= limits.MaxConnections)
+            if (_open >= limit)
             {
                 return CloseReason.ConnectionLimit;
             }
 
-            if (address is not null)
-            {
-                _perAddress.TryGetValue(address, out var open);
-                if (limits.MaxConnectionsPerIp > 0 && open >= limits.MaxConnectionsPerIp)
-                {
-                    return CloseReason.PerIpLimit;
-                }
-
-                _perAddress[address] = open + 1;
-            }
-
-            _admitted++;
+            _open++;
             return null;
         }
     }
 
-    public void Release(IPAddress? address)
+    public void Leave()
     {
         lock (_lock)
         {
-            _admitted--;
-            if (address is null)
+            _open--;
+        }
+    }
+
+    /// <summary>Counts one more connection of <paramref name="client"/>, unless it already has <paramref name="limit"/>.</summary>
+    public bool TryAddClientConnection(IPNetwork client, int limit)
+    {
+        lock (_lock)
+        {
+            _perClient.TryGetValue(client, out var open);
+            if (open >= limit)
             {
-                return;
+                return false;
             }
 
-            var stillOpen = _perAddress[address] - 1;
+            _perClient[client] = open + 1;
+            return true;
+        }
+    }
+
+    public void RemoveClientConnection(IPNetwork client)
+    {
+        lock (_lock)
+        {
+            var stillOpen = _perClient[client] - 1;
             if (stillOpen == 0)
             {
-                _perAddress.Remove(address);
+                _perClient.Remove(client);
             }
             else
             {
-                _perAddress[address] = stillOpen;
+                _perClient[client] = stillOpen;
             }
         }
     }

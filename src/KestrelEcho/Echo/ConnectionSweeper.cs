@@ -1,7 +1,10 @@
+using KestrelEcho.Connections;
+
 namespace KestrelEcho.Echo;
 
 /// <summary>
-/// Once a second, closes connections that have been idle or open too long. One pass over the registry
+/// Once a second, closes connections that have been idle or open too long, or whose echo has waited too long for a
+/// client that does not read. One pass over the registry
 /// per tick costs far less than a timer per connection when 18,000 are open (Kestrel's heartbeat does the same).
 /// </summary>
 internal sealed class ConnectionSweeper(ConnectionRegistry registry, EchoSettings settings, TimeProvider timeProvider)
@@ -21,7 +24,7 @@ internal sealed class ConnectionSweeper(ConnectionRegistry registry, EchoSetting
     public void Sweep()
     {
         var limits = settings.Current;
-        if (limits.IdleTimeout == TimeSpan.Zero && limits.MaxLifetime == TimeSpan.Zero)
+        if (limits.IdleTimeout == TimeSpan.Zero && limits.MaxLifetime == TimeSpan.Zero && limits.SlowReaderTimeout == TimeSpan.Zero)
         {
             return;
         }
@@ -36,6 +39,12 @@ internal sealed class ConnectionSweeper(ConnectionRegistry registry, EchoSetting
             else if (limits.IdleTimeout > TimeSpan.Zero && timeProvider.GetElapsedTime(session.LastReceivedTimestamp, now) >= limits.IdleTimeout)
             {
                 session.RequestClose(CloseReason.IdleTimeout);
+            }
+            else if (limits.SlowReaderTimeout > TimeSpan.Zero
+                && session.EchoBlockedTimestamp is var blockedSince and not 0
+                && timeProvider.GetElapsedTime(blockedSince, now) >= limits.SlowReaderTimeout)
+            {
+                session.RequestClose(CloseReason.SlowReader);
             }
         }
     }

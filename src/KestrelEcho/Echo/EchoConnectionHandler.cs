@@ -1,100 +1,35 @@
 using System.Buffers;
-using KestrelEcho.Telemetry;
+using System.IO.Pipelines;
+using KestrelEcho.Connections;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace KestrelEcho.Echo;
 
 /// <summary>
-/// RFC 862 echo: every byte a client sends goes back to it, in order, unchanged. The returned task is the
-/// connection's lifetime; the connection is in the <see cref="ConnectionRegistry"/> exactly that long.
+/// RFC 862 echo, the innermost layer: every byte a client sends goes back to it, in order, unchanged. By the time a
+/// connection gets here the outer layers have tracked, limited and (on the TLS endpoint) decrypted it; this is only
+/// the loop. It says on the session why the echo ended.
 /// </summary>
-internal sealed class EchoConnectionHandler(
-    ConnectionRegistry registry,
-    ConnectionAdmission admission,
-    EchoSettings settings,
-    EchoMetrics metrics,
-    TimeProvider timeProvider,
-    ILogger<EchoConnectionHandler> logger) : ConnectionHandler
+internal sealed class EchoConnectionHandler(EchoSettings settings, EchoMetrics metrics, TimeProvider timeProvider) : ConnectionHandler
 {
-    public override Task OnConnectedAsync(ConnectionContext connection) => RunAsync(connection, refusal: null);
-
-    /// <summary>
-    /// Closes a connection refused before the echo (by the PROXY protocol middleware) with
-    /// <paramref name="reason"/>, through the same bookkeeping as every echo connection: registered, counted
-    /// opened and closed, logged, and listed in <c>/connections/recent</c>.
-    /// </summary>
-    public Task RefuseAsync(ConnectionContext connection, CloseReason reason) => RunAsync(connection, reason);
-
-    private async Task RunAsync(ConnectionContext connection, CloseReason? refusal)
+    public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        var session = registry.Open(connection);
-        metrics.ConnectionOpened();
-        EchoLog.ConnectionAccepted(logger, session.Id, session.RemoteEndPoint, session.LocalEndPoint);
+        var session = connection.Features.GetRequiredFeature<EchoSession>();
+        session.EnterStage(ConnectionStage.Echo, timeProvider.GetTimestamp());
 
-        // Kestrel asks each connection to close when the host stops (after the drain). Waking the loop lets it
-        // end cleanly at once instead of holding SIGTERM for the host's whole shutdown timeout.
-        var closeRequested = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested
-            ?? CancellationToken.None;
-        using var closeRegistration = closeRequested.UnsafeRegister(
-            static state => ((EchoSession)state!).RequestClose(CloseReason.ServerShutdown),
-            session);
-
-        var reason = CloseReason.Error;
+        // A reset, an abort or a failure goes out to the tracking layer, which says which it was.
         try
         {
-            reason = refusal
-                ?? admission.TryAdmit(session.RemoteEndPoint?.Address)
-                ?? await EchoAdmittedAsync(connection, session);
+            session.End(await EchoAsync(connection, session, settings.Current.MaxBytesPerConnection));
         }
         finally
         {
             session.OnServerClosing(timeProvider.GetTimestamp());
             await connection.Transport.Input.CompleteAsync();
 
-            // Last, because completing the output is what sends our FIN.
+            // Last, because completing the output is what sends our FIN (after TLS's close_notify on the TLS endpoint).
             await connection.Transport.Output.CompleteAsync();
-
-            var duration = timeProvider.GetElapsedTime(session.StartTimestamp);
-            metrics.ConnectionClosed(reason, duration);
-            EchoLog.ConnectionClosed(
-                logger,
-                session.Id,
-                session.RemoteEndPoint,
-                reason.ToName(),
-                duration.TotalMilliseconds,
-                session.BytesReceived,
-                session.BytesSent);
-
-            // Last: once a connection has left the registry, its close is counted and logged, so whoever
-            // waits for the registry to empty (the drain, tests) sees everything about it.
-            registry.Close(session, reason);
-        }
-    }
-
-    private async Task<CloseReason> EchoAdmittedAsync(ConnectionContext connection, EchoSession session)
-    {
-        try
-        {
-            return await EchoAsync(connection, session, settings.Current.MaxBytesPerConnection);
-        }
-        catch (ConnectionResetException)
-        {
-            return CloseReason.ClientReset;
-        }
-        catch (OperationCanceledException)
-        {
-            // ConnectionAbortedException lands here: the transport gave up on the socket, or we aborted it.
-            return session.RequestedCloseReason ?? CloseReason.ClientReset;
-        }
-        catch (Exception exception)
-        {
-            EchoLog.ConnectionFailed(logger, session.Id, session.RemoteEndPoint, exception);
-            return CloseReason.Error;
-        }
-        finally
-        {
-            admission.Release(session.RemoteEndPoint?.Address);
         }
     }
 
@@ -134,7 +69,7 @@ internal sealed class EchoConnectionHandler(
                 metrics.BytesReceived(received);
 
                 // Awaiting the flush is the backpressure: a client that does not read stops us reading from it.
-                var flush = await output.FlushAsync();
+                var flush = await FlushAsync(output, session);
                 if (flush.IsCompleted)
                 {
                     return CloseReason.ClientReset;
@@ -171,6 +106,29 @@ internal sealed class EchoConnectionHandler(
                 session.OnClientFin(timeProvider.GetTimestamp());
                 return CloseReason.ClientClosed;
             }
+        }
+    }
+
+    /// <summary>
+    /// A flush that does not complete at once waits for the client to take its echo: the session shows since when,
+    /// so the sweeper can close a client that never does (<see cref="EchoOptions.SlowReaderTimeout"/>).
+    /// </summary>
+    private ValueTask<FlushResult> FlushAsync(PipeWriter output, EchoSession session)
+    {
+        var flush = output.FlushAsync();
+        return flush.IsCompleted ? flush : AwaitBlockedAsync(flush, session);
+    }
+
+    private async ValueTask<FlushResult> AwaitBlockedAsync(ValueTask<FlushResult> flush, EchoSession session)
+    {
+        session.OnEchoBlocked(timeProvider.GetTimestamp());
+        try
+        {
+            return await flush;
+        }
+        finally
+        {
+            session.OnEchoUnblocked();
         }
     }
 }

@@ -1,4 +1,4 @@
-using KestrelEcho.Hosting;
+using KestrelEcho.Connections;
 using Microsoft.Extensions.Options;
 
 namespace KestrelEcho.Echo;

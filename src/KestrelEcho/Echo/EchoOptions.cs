@@ -1,4 +1,4 @@
-using KestrelEcho.Hosting;
+using KestrelEcho.Net;
 using KestrelEcho.Proxy;
 
 namespace KestrelEcho.Echo;
@@ -17,17 +17,36 @@ internal sealed class EchoOptions
 
     public int Port { get; set; } = 9999;
 
-    /// <summary>Echo connections open at once; more are closed at accept (<c>connection_limit</c>).</summary>
+    /// <summary>
+    /// Connections open at once, in every stage (waiting for a PROXY header, in the TLS handshake, echoing); more
+    /// are closed at accept (<c>connection_limit</c>).
+    /// </summary>
     public int MaxConnections { get; set; } = 10_000;
 
-    /// <summary>Echo connections open at once from one client address (<c>per_ip_limit</c>); 0 turns it off.</summary>
+    /// <summary>
+    /// Connections open at once from one client network (<see cref="ClientPrefixV4"/>, <see cref="ClientPrefixV6"/>);
+    /// more are refused (<c>per_ip_limit</c>); 0 turns it off. Behind PROXY protocol, the client the header names.
+    /// </summary>
     public int MaxConnectionsPerIp { get; set; } = 100;
+
+    /// <summary>The IPv4 prefix length that makes one client for <see cref="MaxConnectionsPerIp"/>: 32 counts each address.</summary>
+    public int ClientPrefixV4 { get; set; } = 32;
+
+    /// <summary>The IPv6 prefix length that makes one client: 64, because one host is commonly given a whole /64.</summary>
+    public int ClientPrefixV6 { get; set; } = 64;
 
     /// <summary>
     /// A connection that receives nothing for this long is closed (<c>idle_timeout</c>); zero turns it off.
     /// Generous by default: a person typing in telnet pauses.
     /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// A connection whose echo has waited this long, without a break, for a client that does not take it is closed
+    /// (<c>slow_reader</c>); zero turns it off. A client that keeps reading, even slowly, frees the echo again and
+    /// again and is never closed by it.
+    /// </summary>
+    public TimeSpan SlowReaderTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A connection open this long is closed (<c>lifetime_exceeded</c>); zero (default) turns it off.</summary>
     public TimeSpan MaxLifetime { get; set; } = TimeSpan.Zero;
@@ -65,4 +84,13 @@ internal sealed class EchoOptions
 
     /// <summary>How long a connection may take to send its whole PROXY protocol header (<c>proxy_protocol_timeout</c>).</summary>
     public TimeSpan ProxyHeaderTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a TLS handshake may take (<c>handshake_timeout</c>). Read at start.</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Connections closed before the echo (refused by a limit, the drain or the PROXY protocol, or failed in the TLS
+    /// handshake) are logged as one summary line per close reason per this interval, not one line each. Read at start.
+    /// </summary>
+    public TimeSpan RefusalLogInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -1,4 +1,4 @@
-using KestrelEcho.Hosting;
+using KestrelEcho.Net;
 using KestrelEcho.Proxy;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +26,18 @@ internal sealed class EchoOptionsValidator : IValidateOptions<EchoOptions>
             failures.Add($"{Section}:MaxConnectionsPerIp must be 0 (off) or more; got {options.MaxConnectionsPerIp}.");
         }
 
+        if (options.ClientPrefixV4 is < 0 or > 32)
+        {
+            failures.Add($"{Section}:ClientPrefixV4 must be a prefix length between 0 and 32; got {options.ClientPrefixV4}.");
+        }
+
+        if (options.ClientPrefixV6 is < 0 or > 128)
+        {
+            failures.Add($"{Section}:ClientPrefixV6 must be a prefix length between 0 and 128; got {options.ClientPrefixV6}.");
+        }
+
         RequireNotNegative(nameof(EchoOptions.IdleTimeout), options.IdleTimeout, failures);
+        RequireNotNegative(nameof(EchoOptions.SlowReaderTimeout), options.SlowReaderTimeout, failures);
         RequireNotNegative(nameof(EchoOptions.MaxLifetime), options.MaxLifetime, failures);
         RequireNotNegative(nameof(EchoOptions.ShutdownDelay), options.ShutdownDelay, failures);
         RequireNotNegative(nameof(EchoOptions.DrainTimeout), options.DrainTimeout, failures);
@@ -41,6 +52,8 @@ internal sealed class EchoOptionsValidator : IValidateOptions<EchoOptions>
             failures.Add($"{Section}:RecentConnections must be 0 or more; got {options.RecentConnections}.");
         }
 
+        RequirePositive(nameof(EchoOptions.HandshakeTimeout), options.HandshakeTimeout, failures);
+        RequirePositive(nameof(EchoOptions.RefusalLogInterval), options.RefusalLogInterval, failures);
         ValidateProxyProtocol(options, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
@@ -52,10 +65,7 @@ internal sealed class EchoOptionsValidator : IValidateOptions<EchoOptions>
             failures.Add($"{Section}:ProxyProtocol must be Off, Optional or Required; got {options.ProxyProtocol}.");
         }
 
-        if (options.ProxyHeaderTimeout <= TimeSpan.Zero)
-        {
-            failures.Add($"{Section}:ProxyHeaderTimeout must be a positive time span such as 00:00:05; got {options.ProxyHeaderTimeout}.");
-        }
+        RequirePositive(nameof(EchoOptions.ProxyHeaderTimeout), options.ProxyHeaderTimeout, failures);
 
         for (var i = 0; i < options.TrustedProxies.Length; i++)
         {
@@ -76,6 +86,15 @@ internal sealed class EchoOptionsValidator : IValidateOptions<EchoOptions>
         if (value < TimeSpan.Zero)
         {
             failures.Add($"{Section}:{setting} must be zero or a positive time span such as 00:05:00; got {value}.");
+        }
+    }
+
+    private static void RequirePositive(string setting, TimeSpan value, List<string> failures)
+    {
+        // Kestrel takes no infinite handshake timeout, and an interval or timeout of zero means nothing useful.
+        if (value <= TimeSpan.Zero || value == Timeout.InfiniteTimeSpan)
+        {
+            failures.Add($"{Section}:{setting} must be a positive time span such as 00:00:10; got {value}.");
         }
     }
 }

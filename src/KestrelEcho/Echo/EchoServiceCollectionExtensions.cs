@@ -1,4 +1,4 @@
-using KestrelEcho.Telemetry;
+using KestrelEcho.Connections;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -29,14 +29,16 @@ internal static class EchoServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<EchoSettings>();
         services.AddSingleton<DrainState>();
-        services.AddSingleton<RecentConnections>();
-        services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton(static services => new ConnectionRegistry(
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<IOptions<EchoOptions>>().Value.RecentConnections));
         services.AddSingleton<ConnectionAdmission>();
         services.AddSingleton<EchoMetrics>();
 
-        // One handler for every echo endpoint (UseConnectionHandler takes it from here), which the PROXY protocol
-        // middleware also hands its refusals to.
+        // One handler for every echo endpoint (UseConnectionHandler takes it from here).
         services.AddSingleton<EchoConnectionHandler>();
+        services.AddSingleton<RefusalLog>();
+        services.AddHostedService(static services => services.GetRequiredService<RefusalLog>());
         services.AddHostedService<ConnectionSweeper>();
         services.AddHostedService<EchoDrain>();
         return services;

@@ -65,7 +65,10 @@ internal sealed partial class EchoSettings : IDisposable
         [
             Diff(nameof(EchoOptions.MaxConnections), before.MaxConnections, after.MaxConnections),
             Diff(nameof(EchoOptions.MaxConnectionsPerIp), before.MaxConnectionsPerIp, after.MaxConnectionsPerIp),
+            Diff(nameof(EchoOptions.ClientPrefixV4), before.ClientPrefixV4, after.ClientPrefixV4),
+            Diff(nameof(EchoOptions.ClientPrefixV6), before.ClientPrefixV6, after.ClientPrefixV6),
             Diff(nameof(EchoOptions.IdleTimeout), before.IdleTimeout, after.IdleTimeout),
+            Diff(nameof(EchoOptions.SlowReaderTimeout), before.SlowReaderTimeout, after.SlowReaderTimeout),
             Diff(nameof(EchoOptions.MaxLifetime), before.MaxLifetime, after.MaxLifetime),
             Diff(nameof(EchoOptions.MaxBytesPerConnection), before.MaxBytesPerConnection, after.MaxBytesPerConnection),
             Diff(nameof(EchoOptions.ShutdownDelay), before.ShutdownDelay, after.ShutdownDelay) is { } delay ? $"{delay} (takes effect at restart)" : null,
@@ -76,6 +79,8 @@ internal sealed partial class EchoSettings : IDisposable
             Diff(nameof(EchoOptions.ProxyProtocol), before.ProxyProtocol, after.ProxyProtocol) is { } proxy ? $"{proxy} (takes effect at restart)" : null,
             Diff(nameof(EchoOptions.TrustedProxies), $"[{string.Join(", ", before.TrustedProxies)}]", $"[{string.Join(", ", after.TrustedProxies)}]") is { } trusted ? $"{trusted} (takes effect at restart)" : null,
             Diff(nameof(EchoOptions.ProxyHeaderTimeout), before.ProxyHeaderTimeout, after.ProxyHeaderTimeout) is { } headerTimeout ? $"{headerTimeout} (takes effect at restart)" : null,
+            Diff(nameof(EchoOptions.HandshakeTimeout), before.HandshakeTimeout, after.HandshakeTimeout) is { } handshake ? $"{handshake} (takes effect at restart)" : null,
+            Diff(nameof(EchoOptions.RefusalLogInterval), before.RefusalLogInterval, after.RefusalLogInterval) is { } interval ? $"{interval} (takes effect at restart)" : null,
         ];
 
         return changes.OfType<string>();

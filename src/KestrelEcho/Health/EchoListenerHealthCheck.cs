@@ -1,5 +1,5 @@
 using KestrelEcho.Echo;
-using KestrelEcho.Hosting;
+using KestrelEcho.Net;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace KestrelEcho.Health;

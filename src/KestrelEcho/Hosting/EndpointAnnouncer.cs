@@ -1,3 +1,5 @@
+using KestrelEcho.Net;
+
 namespace KestrelEcho.Hosting;
 
 /// <summary>

@@ -1,11 +1,14 @@
 using System.Net;
 using KestrelEcho.Admin;
+using KestrelEcho.Connections;
 using KestrelEcho.Echo;
+using KestrelEcho.Net;
 using KestrelEcho.Ops;
 using KestrelEcho.Proxy;
 using KestrelEcho.Tls;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Options;
 
 namespace KestrelEcho.Hosting;
@@ -34,8 +37,7 @@ internal static class KestrelEndpointsExtensions
 
             kestrel.Listen(echo.Address, echo.Port, listen =>
             {
-                listen.UseProxyProtocol(echo);
-                listen.UseConnectionHandler<EchoConnectionHandler>();
+                listen.UseEchoPath(echo, tls: null);
                 endpoints.Echo = listen;
             });
 
@@ -46,11 +48,11 @@ internal static class KestrelEndpointsExtensions
                 {
                     // Raw echo, not HTTP: offering h2 or http/1.1 through ALPN would mislead clients.
                     listen.Protocols = HttpProtocols.None;
-
-                    // The proxy's header comes before the client's TLS handshake.
-                    listen.UseProxyProtocol(echo);
-                    listen.UseHttps(certificate);
-                    listen.UseConnectionHandler<EchoConnectionHandler>();
+                    listen.UseEchoPath(echo, tls: new HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificate = certificate,
+                        HandshakeTimeout = echo.HandshakeTimeout,
+                    });
                     endpoints.EchoTls = listen;
                 });
             }
@@ -72,6 +74,35 @@ internal static class KestrelEndpointsExtensions
         });
 
         return builder;
+    }
+
+    /// <summary>
+    /// The path of one connection to an echo endpoint, outermost layer first. Each layer refuses what it can before
+    /// the next one costs anything, and records why on the connection's session; none calls back into another.
+    /// </summary>
+    private static void UseEchoPath(this ListenOptions listen, EchoOptions echo, HttpsConnectionAdapterOptions? tls)
+    {
+        // 1. The session: registered, counted, and in one finally closed, counted, logged (or summarized) and unregistered.
+        listen.UseConnectionTracking();
+
+        // 2. Echo:MaxConnections and the drain: every stage counts, so a silent client cannot hold a slot uncounted.
+        listen.UseConnectionLimit();
+
+        // 3. The PROXY protocol header, when on: a trusted proxy names the client (Echo:ProxyHeaderTimeout).
+        listen.UseProxyProtocol(echo.ProxyProtocol, echo.TrustedProxies, echo.ProxyHeaderTimeout);
+
+        // 4. Echo:MaxConnectionsPerIp, on the client the header named: refused before any TLS byte is sent.
+        listen.UseClientLimit();
+
+        // 5. TLS, on the TLS echo endpoint (Echo:HandshakeTimeout).
+        if (tls is not null)
+        {
+            listen.UseStage(ConnectionStage.TlsHandshake);
+            listen.UseHttps(tls);
+        }
+
+        // 6. The echo loop, and only the loop.
+        listen.UseConnectionHandler<EchoConnectionHandler>();
     }
 
     private static void Listen(this KestrelServerOptions kestrel, string address, int port, Action<ListenOptions> configure)

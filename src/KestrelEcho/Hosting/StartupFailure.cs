@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using KestrelEcho.Admin;
 using KestrelEcho.Echo;
+using KestrelEcho.Net;
 using KestrelEcho.Ops;
 using KestrelEcho.Tls;
 using Microsoft.AspNetCore.Connections;

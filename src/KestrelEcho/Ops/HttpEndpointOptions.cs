@@ -1,4 +1,4 @@
-using KestrelEcho.Hosting;
+using KestrelEcho.Net;
 
 namespace KestrelEcho.Ops;
 

@@ -1,6 +1,5 @@
+using KestrelEcho.Admin;
 using KestrelEcho.Health;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace KestrelEcho.Ops;
 
@@ -8,26 +7,12 @@ internal static class OpsEndpointRouteBuilderExtensions
 {
     private static readonly string[] s_readMethods = [HttpMethods.Get, HttpMethods.Head];
 
-    /// <summary>
-    /// Maps the ops API in every environment: a probe that gets 404 in production is worse than none.
-    /// </summary>
+    /// <summary>Maps the ops API in every environment: health, metrics and the admin endpoints.</summary>
     public static WebApplication MapOpsEndpoints(this WebApplication app)
     {
-        app.MapHealth("/health", static _ => true);
-        app.MapHealth("/health/live", static check => check.Tags.Contains(HealthTags.Live));
-        app.MapHealth("/health/ready", static check => check.Tags.Contains(HealthTags.Ready));
-
+        app.MapHealthEndpoints();
         app.MapPrometheusScrapingEndpoint().WithMetadata(new HttpMethodMetadata(s_readMethods));
         app.MapConnectionsEndpoints();
         return app;
-    }
-
-    private static void MapHealth(this WebApplication app, string path, Func<HealthCheckRegistration, bool> predicate)
-    {
-        app.MapHealthChecks(path, new HealthCheckOptions
-        {
-            Predicate = predicate,
-            ResponseWriter = HealthReportWriter.WriteAsync,
-        }).WithMetadata(new HttpMethodMetadata(s_readMethods));
     }
 }

@@ -10,11 +10,7 @@ internal static class OpsServiceCollectionExtensions
             .BindConfiguration(HttpEndpointOptions.SectionName)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<HttpEndpointOptions>, HttpEndpointOptionsValidator>();
-
         services.AddProblemDetails();
-        services.AddSingleton<ConnectionViews>();
-        services.ConfigureHttpJsonOptions(static options =>
-            options.SerializerOptions.TypeInfoResolverChain.Insert(0, OpsJsonContext.Default));
         return services;
     }
 }

@@ -1,31 +1,30 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
-using KestrelEcho.Echo;
+using KestrelEcho.Connections;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace KestrelEcho.Proxy;
 
 /// <summary>
-/// Connection middleware in front of the echo handler (and in front of TLS on the TLS echo endpoint): reads a
-/// trusted proxy's PROXY protocol header and makes the client it names the connection's remote endpoint, so
-/// <c>/connections</c>, logs, per-address limits and close reasons see the client rather than the balancer.
-/// A connection it refuses still goes through the echo handler's bookkeeping
-/// (<see cref="EchoConnectionHandler.RefuseAsync"/>): counted, logged and listed like every other.
+/// The PROXY protocol layer, after tracking and the global limit, before the per-client limit and TLS: reads a
+/// trusted proxy's header and makes the client it names the session's client, so <c>/connections</c>, logs,
+/// per-client limits and close reasons see the client rather than the balancer. A connection it refuses records why
+/// on its session and goes no further; the tracking layer outside closes, counts and summarizes it.
 /// </summary>
 internal sealed partial class ProxyProtocolMiddleware(
     ConnectionDelegate next,
     ProxyProtocolMode mode,
     TrustedProxies trustedProxies,
     TimeSpan headerTimeout,
-    EchoConnectionHandler handler,
     TimeProvider timeProvider,
     ILogger<ProxyProtocolMiddleware> logger)
 {
     public async Task OnConnectedAsync(ConnectionContext connection)
     {
-        var peer = ConnectionRegistry.Normalize(connection.RemoteEndPoint as IPEndPoint);
+        var session = connection.Features.GetRequiredFeature<EchoSession>();
+        var peer = session.RemoteEndPoint;
         if (!trustedProxies.Contains(peer?.Address))
         {
             if (mode == ProxyProtocolMode.Optional)
@@ -36,15 +35,14 @@ internal sealed partial class ProxyProtocolMiddleware(
             }
 
             LogUntrustedPeer(logger, connection.ConnectionId, peer);
-            await handler.RefuseAsync(connection, CloseReason.UntrustedProxy);
+            session.End(CloseReason.UntrustedProxy);
             return;
         }
 
-        var accepted = new ProxyProtocolFeature(timeProvider.GetUtcNow(), timeProvider.GetTimestamp());
-        connection.Features.Set(accepted);
-        if (await ReadHeaderAsync(connection, peer, accepted) is { } refusal)
+        session.EnterStage(ConnectionStage.ProxyHeader, timeProvider.GetTimestamp());
+        if (await ReadHeaderAsync(connection, session, peer) is { } refusal)
         {
-            await handler.RefuseAsync(connection, refusal);
+            session.End(refusal);
             return;
         }
 
@@ -52,15 +50,12 @@ internal sealed partial class ProxyProtocolMiddleware(
     }
 
     /// <summary>Consumes the header, if any, and applies it; returns the close reason when the connection must be refused.</summary>
-    private async Task<CloseReason?> ReadHeaderAsync(ConnectionContext connection, IPEndPoint? peer, ProxyProtocolFeature accepted)
+    private async Task<CloseReason?> ReadHeaderAsync(ConnectionContext connection, EchoSession session, IPEndPoint? peer)
     {
         var input = connection.Transport.Input;
 
-        // At shutdown Kestrel asks every connection to close; one still waiting for its header goes at once.
-        var closeRequested = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested
-            ?? CancellationToken.None;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(closeRequested);
-        deadline.CancelAfter(headerTimeout);
+        // A service that stops, or an admin who closes the connection, aborts it (EchoSession.RequestClose).
+        using var deadline = new CancellationTokenSource(headerTimeout, timeProvider);
 
         var status = ProxyHeaderStatus.IncompleteSignature;
         var buffered = 0L;
@@ -77,7 +72,7 @@ internal sealed partial class ProxyProtocolMiddleware(
                     case ProxyHeaderStatus.Parsed:
                         // Whatever came after the header in the same read stays in the pipe for the echo.
                         input.AdvanceTo(consumed);
-                        Apply(connection, header, peer, accepted);
+                        Apply(connection, session, header, peer);
                         return null;
 
                     case ProxyHeaderStatus.NoSignature when mode == ProxyProtocolMode.Optional:
@@ -104,11 +99,7 @@ internal sealed partial class ProxyProtocolMiddleware(
                 input.AdvanceTo(buffer.Start, buffer.End);
             }
         }
-        catch (OperationCanceledException) when (closeRequested.IsCancellationRequested)
-        {
-            return CloseReason.ServerShutdown;
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && session.RequestedCloseReason is null)
         {
             if (mode == ProxyProtocolMode.Optional && status == ProxyHeaderStatus.IncompleteSignature)
             {
@@ -123,20 +114,6 @@ internal sealed partial class ProxyProtocolMiddleware(
 
             LogTimedOut(logger, connection.ConnectionId, peer, headerTimeout.TotalSeconds);
             return CloseReason.ProxyProtocolTimeout;
-        }
-        catch (ConnectionResetException)
-        {
-            return CloseReason.ClientReset;
-        }
-        catch (OperationCanceledException)
-        {
-            // ConnectionAbortedException: the transport gave up on the socket.
-            return CloseReason.ClientReset;
-        }
-        catch (Exception exception)
-        {
-            LogFailed(logger, connection.ConnectionId, peer, exception);
-            return CloseReason.Error;
         }
     }
 
@@ -161,7 +138,7 @@ internal sealed partial class ProxyProtocolMiddleware(
         return CloseReason.ProxyProtocolError;
     }
 
-    private void Apply(ConnectionContext connection, ProxyHeader header, IPEndPoint? peer, ProxyProtocolFeature accepted)
+    private void Apply(ConnectionContext connection, EchoSession session, ProxyHeader header, IPEndPoint? peer)
     {
         if (!header.HasAddresses)
         {
@@ -169,13 +146,10 @@ internal sealed partial class ProxyProtocolMiddleware(
             return;
         }
 
-        accepted.ProxyEndPoint = peer;
-        accepted.DestinationEndPoint = header.Destination;
-        connection.RemoteEndPoint = header.Source;
-
-        // The connection's LocalEndPoint stays Kestrel's own: Kestrel's meter tags each connection with its local
-        // port when it opens and again when it closes, so replacing it would leave kestrel.active_connections
-        // counting up on our port and down on the header's.
+        // The connection's own endpoints stay Kestrel's: Kestrel's meter tags each connection with its local port when
+        // it opens and again when it closes, so replacing it would leave kestrel.active_connections counting up on our
+        // port and down on the header's. The session is what everything of ours reads.
+        session.OnProxyHeader(header.Source!, header.Destination);
         LogHeaderApplied(logger, connection.ConnectionId, peer, header.Version, header.Source, header.Destination);
     }
 
@@ -193,7 +167,4 @@ internal sealed partial class ProxyProtocolMiddleware(
 
     [LoggerMessage(5, LogLevel.Debug, "Connection {ConnectionId} from {RemoteEndPoint} refused: not in Echo:TrustedProxies, and Echo:ProxyProtocol is Required", EventName = "UntrustedProxy")]
     private static partial void LogUntrustedPeer(ILogger logger, string connectionId, IPEndPoint? remoteEndPoint);
-
-    [LoggerMessage(6, LogLevel.Error, "Connection {ConnectionId} from {RemoteEndPoint} failed while reading its PROXY protocol header", EventName = "ProxyHeaderFailed")]
-    private static partial void LogFailed(ILogger logger, string connectionId, IPEndPoint? remoteEndPoint, Exception exception);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
+using KestrelEcho.Net;
 
 namespace KestrelEcho.Proxy;
 
@@ -67,11 +68,7 @@ internal sealed class TrustedProxies(IReadOnlyList<IPNetwork> networks)
             return false;
         }
 
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
+        address = address.Unmapped();
         foreach (var network in Networks)
         {
             if (network.Contains(address))

@@ -1,3 +1,5 @@
+using KestrelEcho.Echo;
+
 namespace KestrelEcho.Telemetry;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using KestrelEcho.Echo;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 

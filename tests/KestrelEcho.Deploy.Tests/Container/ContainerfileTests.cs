@@ -1,5 +1,10 @@
 using System.Text.Json;
 using System.Xml.Linq;
+using KestrelEcho.Admin;
+using KestrelEcho.Connections;
+using KestrelEcho.Echo;
+using KestrelEcho.Health;
+using KestrelEcho.Net;
 using KestrelEcho.Ops;
 using Microsoft.Extensions.Configuration;
 

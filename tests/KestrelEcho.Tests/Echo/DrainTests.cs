@@ -28,7 +28,7 @@ public sealed class DrainTests : FreshAppTest
 
         using var latecomer = await app.ConnectEchoAsync(timeout.Token);
         Assert.Empty(await latecomer.ReceiveToEndAsync(timeout.Token));
-        var latecomerId = await http.ClosedConnectionIdAsync(latecomer, timeout.Token);
+        var latecomerId = await http.RefusedConnectionIdAsync(latecomer, timeout.Token);
         Assert.NotEqual(stayingId, latecomerId);
         Assert.Equal("server_shutdown", await app.CloseReasonOfAsync(latecomerId));
 
@@ -54,7 +54,12 @@ public sealed class DrainTests : FreshAppTest
         Assert.True(
             IndexOf(app, drainEnded) < IndexOf(app, stayingClosed),
             $"connection {stayingId} should close after the drain ends, not before");
-        Assert.Contains("closed: server_shutdown", ClosedLine(app, latecomerId).Message, StringComparison.Ordinal);
+
+        // The refused latecomer has no close line of its own: refusals are summarized (flushed at the stop).
+        Assert.DoesNotContain(app.Logs.WithEvent("ConnectionClosed"), entry => entry.Message.StartsWith($"Connection {latecomerId} ", StringComparison.Ordinal));
+        var refusals = Assert.Single(app.Logs.WithEvent("ConnectionsRefused"));
+        Assert.StartsWith("1 connections closed before the echo", refusals.Message, StringComparison.Ordinal);
+        Assert.Contains(": server_shutdown; most from 127.0.0.1 ×1", refusals.Message, StringComparison.Ordinal);
     }
 
     private static CapturedLogs.LogEntry ClosedLine(EchoAppFactory app, string connectionId) =>

@@ -1,4 +1,6 @@
+using KestrelEcho.Connections;
 using KestrelEcho.Echo;
+using KestrelEcho.Net;
 using KestrelEcho.Proxy;
 
 namespace KestrelEcho.Tests.Echo;

@@ -1,5 +1,8 @@
 using KestrelEcho.Admin;
+using KestrelEcho.Connections;
 using KestrelEcho.Echo;
+using KestrelEcho.Health;
+using KestrelEcho.Net;
 using KestrelEcho.Ops;
 using KestrelEcho.Tls;
 using Microsoft.Extensions.Configuration;

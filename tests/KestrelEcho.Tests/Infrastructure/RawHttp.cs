@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using KestrelEcho.Testing;
 using System.Text;
+using KestrelEcho.Testing;
 
 namespace KestrelEcho.Tests.Infrastructure;
 

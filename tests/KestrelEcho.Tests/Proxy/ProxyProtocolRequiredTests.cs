@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using KestrelEcho.Connections;
 using KestrelEcho.Echo;
+using KestrelEcho.Net;
 using KestrelEcho.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -95,8 +97,10 @@ public sealed class ProxyProtocolRequiredTests() : ConfiguredAppTest(
 
         Assert.Empty(await socket.ReceiveUntilClosedAsync(timeout.Token));
         Assert.Equal("proxy_protocol_error", await App.CloseReasonOfAsync(socket));
-        var recent = Assert.Single((await http.GetJsonAsync("/connections/recent", timeout.Token)).GetProperty("connections").EnumerateArray());
+        Assert.Empty((await http.GetJsonAsync("/connections/recent", timeout.Token)).GetProperty("connections").EnumerateArray());
+        var recent = Assert.Single((await http.GetJsonAsync("/connections/recent?kind=refused", timeout.Token)).GetProperty("connections").EnumerateArray());
         Assert.Equal("proxy_protocol_error", recent.GetProperty("closeReason").GetString());
+        Assert.Equal("proxy_header", recent.GetProperty("stage").GetString());
         Assert.Equal("127.0.0.1", recent.GetProperty("remoteAddress").GetString());
         Assert.Equal(((IPEndPoint)socket.LocalEndPoint!).Port, recent.GetProperty("remotePort").GetInt32());
         Assert.False(recent.TryGetProperty("proxy", out _));
@@ -140,7 +144,7 @@ public sealed class ProxyProtocolRequiredTests() : ConfiguredAppTest(
 
         Assert.Empty(await socket.ReceiveUntilClosedAsync(timeout.Token));
         Assert.Equal("proxy_protocol_timeout", await App.CloseReasonOfAsync(socket));
-        var session = Assert.Single(App.Services.GetRequiredService<RecentConnections>().Snapshot());
+        var session = Assert.Single(App.ClosedSessions());
         var lived = TimeProvider.System.GetElapsedTime(session.StartTimestamp, session.ClosedTimestamp);
         Assert.InRange(lived, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
         Assert.Single(App.Logs.WithEvent("ProxyHeaderTimedOut"));

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Security.Authentication;
+using KestrelEcho.Connections;
 using KestrelEcho.Echo;
+using KestrelEcho.Net;
 using KestrelEcho.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -58,7 +60,7 @@ public sealed class ProxyProtocolTlsTests : FreshAppTest
 
         Assert.True(refused is AuthenticationException or IOException, $"the handshake should fail, got {refused}");
         await Poll.UntilAsync(() => app.Registry.Closed == 1, TimeSpan.FromSeconds(10), "the refused connection to be closed");
-        Assert.Equal(CloseReason.ProxyProtocolError, Assert.Single(app.Services.GetRequiredService<RecentConnections>().Snapshot()).CloseReason);
+        Assert.Equal(CloseReason.ProxyProtocolError, Assert.Single(app.ClosedSessions()).CloseReason);
     }
 
     private Task<EchoAppFactory> StartAsync(TestCertificate certificate, string mode) =>

@@ -3,7 +3,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using KestrelEcho.Connections;
 using KestrelEcho.Echo;
+using KestrelEcho.Net;
 using KestrelEcho.Testing;
 using KestrelEcho.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -123,7 +125,7 @@ public sealed class ChurnSoakTests : FreshAppTest
         Assert.InRange(meter.Received, _verifiedBytes, _verifiedBytes + _resetterBytesSent);
         Assert.InRange(meter.Sent, _verifiedBytes, meter.Received);
         Assert.All(
-            app.Services.GetRequiredService<RecentConnections>().Snapshot(),
+            app.Registry.Recent.Snapshot(),
             static session => Assert.Contains(session.CloseReason, new CloseReason?[] { CloseReason.ClientClosed, CloseReason.ClientReset, CloseReason.IdleTimeout }));
     }
 
@@ -349,7 +351,7 @@ public sealed class ChurnSoakTests : FreshAppTest
     private string ServerViewOf(IPEndPoint client)
     {
         var session = _app.Registry.Snapshot().Find(session => client.Equals(session.RemoteEndPoint))
-            ?? _app.Services.GetRequiredService<RecentConnections>().Snapshot().Find(session => client.Equals(session.RemoteEndPoint));
+            ?? _app.ClosedSessions().Find(session => client.Equals(session.RemoteEndPoint));
         return session is null
             ? "the service has no record of it"
             : $"service connection {session.Id}: {session.CloseReason?.ToName() ?? "still open"}, {session.BytesReceived} B received, {session.BytesSent} B sent";

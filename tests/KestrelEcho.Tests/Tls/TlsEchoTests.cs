@@ -1,6 +1,11 @@
 using System.Security.Authentication;
 using System.Text;
+using KestrelEcho.Admin;
+using KestrelEcho.Connections;
+using KestrelEcho.Echo;
+using KestrelEcho.Health;
 using KestrelEcho.Hosting;
+using KestrelEcho.Net;
 using KestrelEcho.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

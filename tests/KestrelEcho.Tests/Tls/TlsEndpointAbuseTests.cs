@@ -8,12 +8,12 @@ namespace KestrelEcho.Tests.Tls;
 
 /// <summary>
 /// Clients that do not complete a TLS handshake on the TLS echo endpoint. Kestrel's TLS layer turns them away before
-/// the echo handler (the registry never sees them; the check after each test counts them apart as failed
-/// handshakes) and logs them at Debug only: a port scanner or a confused client is not an operator's problem.
+/// the echo; the tracking layer around it counts and lists them (<c>tls_handshake_failed</c>, <c>handshake_timeout</c>)
+/// and summarizes them in the log: a port scanner or a confused client is not an operator's problem one by one.
 /// </summary>
 public sealed class TlsEndpointAbuseTests(TlsEchoAppFactory app) : EchoAppTest<TlsEchoAppFactory>(app)
 {
-    // Kestrel's default (HttpsConnectionAdapterOptions.HandshakeTimeout); the service has no setting for it.
+    // Echo:HandshakeTimeout's default.
     private static readonly TimeSpan s_handshakeTimeout = TimeSpan.FromSeconds(10);
 
     // The start of a ClientHello: a record header announcing 512 bytes of handshake, the message's own header and the
@@ -53,12 +53,13 @@ public sealed class TlsEndpointAbuseTests(TlsEchoAppFactory app) : EchoAppTest<T
 
         // Refused as soon as the bytes cannot be a TLS record, not left to the handshake timeout.
         Assert.Equal(failedHandshakes + 1, App.Logs.WithEvent("AuthenticationFailed").Count);
-        Assert.Equal(opened, App.Registry.Opened);
+        Assert.Equal("tls_handshake_failed", await App.CloseReasonOfAsync(socket));
+        Assert.Equal(opened + 1, App.Registry.Opened);
         await AssertServingAsync(timeout.Token);
     }
 
     [Fact]
-    public async Task HandshakeThatNeverCompletes_IsClosedAtKestrelsHandshakeTimeout()
+    public async Task HandshakeThatNeverCompletes_IsClosedAtTheHandshakeTimeout()
     {
         using var timeout = TestTimeout.Start(30);
         var timedOutHandshakes = App.Logs.WithEvent("AuthenticationTimedOut").Count;
@@ -69,9 +70,10 @@ public sealed class TlsEndpointAbuseTests(TlsEchoAppFactory app) : EchoAppTest<T
             StallAsync([], timeout.Token),
             StallAsync(s_partialClientHello, timeout.Token));
 
-        foreach (var (answer, sinceConnect) in stalled)
+        foreach (var (answer, sinceConnect, client) in stalled)
         {
             Assert.Empty(answer);
+            Assert.Equal("handshake_timeout", await App.CloseReasonOfAsync(client));
 
             // The timer starts after the accept, so a stopwatch started before the connect reads at least as much;
             // a second off allows for the timer's granularity.
@@ -79,18 +81,21 @@ public sealed class TlsEndpointAbuseTests(TlsEchoAppFactory app) : EchoAppTest<T
         }
 
         Assert.Equal(timedOutHandshakes + 2, App.Logs.WithEvent("AuthenticationTimedOut").Count);
-        Assert.Equal(opened, App.Registry.Opened);
+        Assert.Equal(opened + 2, App.Registry.Opened);
         await AssertServingAsync(timeout.Token);
     }
 
-    /// <summary>Connects to the TLS port, sends <paramref name="start"/> and nothing more; returns what came back and when it closed.</summary>
-    private async Task<(byte[] Answer, TimeSpan SinceConnect)> StallAsync(byte[] start, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects to the TLS port, sends <paramref name="start"/> and nothing more; returns what came back, when it
+    /// closed, and the client's endpoint.
+    /// </summary>
+    private async Task<(byte[] Answer, TimeSpan SinceConnect, IPEndPoint Client)> StallAsync(byte[] start, CancellationToken cancellationToken)
     {
         var sinceConnect = Stopwatch.StartNew();
         using var socket = await ConnectToTheTlsPortAsync(cancellationToken);
         await socket.SendAllAsync(start, cancellationToken);
         var answer = await FirstAnswerAsync(socket, cancellationToken);
-        return (answer, sinceConnect.Elapsed);
+        return (answer, sinceConnect.Elapsed, (IPEndPoint)socket.LocalEndPoint!);
     }
 
     /// <summary>

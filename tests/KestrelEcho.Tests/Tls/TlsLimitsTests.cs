@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
+using System.Net.Sockets;
+using KestrelEcho.Connections;
 using KestrelEcho.Echo;
+using KestrelEcho.Net;
 using KestrelEcho.Testing;
 using KestrelEcho.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,55 +12,52 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KestrelEcho.Tests.Tls;
 
 /// <summary>
-/// The echo limits on the TLS echo endpoint. Kestrel's TLS layer runs before the echo handler, so a client over a
-/// limit completes its handshake and is then closed at once (docs/architecture.md, "The path of one connection").
+/// The echo limits on the TLS echo endpoint. They sit before Kestrel's TLS layer, so a client over a limit is closed
+/// before the server sends a single TLS byte: no ServerHello, no handshake to pay for (docs/architecture.md, "The
+/// path of one connection").
 /// </summary>
 public sealed class TlsLimitsTests : FreshAppTest
 {
     private static readonly TimeSpan s_idleTimeout = TimeSpan.FromSeconds(2);
 
     [Fact]
-    public async Task OverTheGlobalLimit_TlsClientIsClosedAfterItsHandshake_AsConnectionLimit_WhileAdmittedOnesKeepEchoing()
+    public async Task OverTheGlobalLimit_TlsClientIsClosedBeforeAnyTlsByte_AsConnectionLimit_WhileAdmittedOnesKeepEchoing()
     {
         using var certificate = TestCertificate.Create();
         using var timeout = TestTimeout.Start();
         var app = await StartAppAsync(app => app.WithTls(certificate).WithSetting("Echo:MaxConnections", "2").WithSetting("Echo:MaxConnectionsPerIp", "0"));
+        var clientHello = await TlsClientHello.CaptureAsync(timeout.Token);
 
         // Plain and TLS connections count against the one limit.
         using var plain = await app.ConnectEchoAsync(timeout.Token);
         await plain.AssertHolaMundoEchoedAsync(timeout.Token);
         await using var admitted = await ConnectAndEchoAsync(app, certificate, timeout.Token);
 
-        await using (var refused = await app.ConnectEchoTlsAsync(certificate.Certificate, timeout.Token))
-        {
-            await refused.AssertEndsWithoutEchoAsync(timeout.Token);
-        }
-
+        Assert.Empty(await SendClientHelloAsync(app, clientHello, source: null, timeout.Token));
         Assert.Equal(CloseReason.ConnectionLimit, await OnlyCloseReasonAsync(app));
         await plain.AssertHolaMundoEchoedAsync(timeout.Token);
         await admitted.AssertHolaMundoEchoedAsync(timeout.Token);
 
+        // Once a slot is free the same ClientHello gets its ServerHello: the empty answer above was the refusal.
         await admitted.DisposeAsync();
         await Poll.UntilAsync(() => app.Registry.Active == 1, TimeSpan.FromSeconds(10), "the closed TLS client's slot to free up");
-        await using var reusing = await ConnectAndEchoAsync(app, certificate, timeout.Token);
+        Assert.Equal(HandshakeRecord, (await SendClientHelloAsync(app, clientHello, source: null, timeout.Token))[0]);
         await plain.AssertHolaMundoEchoedAsync(timeout.Token);
     }
 
     [Fact]
-    public async Task OverThePerAddressLimit_TlsClientIsClosedAfterItsHandshake_AsPerIpLimit_WhileOtherAddressesAreServed()
+    public async Task OverThePerAddressLimit_TlsClientIsClosedBeforeAnyTlsByte_AsPerIpLimit_WhileOtherAddressesAreServed()
     {
         using var certificate = TestCertificate.Create();
         using var timeout = TestTimeout.Start();
         var app = await StartAppAsync(app => app.WithTls(certificate).WithSetting("Echo:MaxConnectionsPerIp", "1"));
+        var clientHello = await TlsClientHello.CaptureAsync(timeout.Token);
         var first = IPAddress.Parse("127.0.0.1");
         await using var admitted = await ConnectAndEchoAsync(app, certificate, timeout.Token, first);
 
-        await using (var refused = await app.ConnectEchoTlsAsync(certificate.Certificate, timeout.Token, source: first))
-        {
-            await refused.AssertEndsWithoutEchoAsync(timeout.Token);
-        }
-
+        Assert.Empty(await SendClientHelloAsync(app, clientHello, first, timeout.Token));
         Assert.Equal(CloseReason.PerIpLimit, await OnlyCloseReasonAsync(app));
+        Assert.Equal(HandshakeRecord, (await SendClientHelloAsync(app, clientHello, IPAddress.Parse("127.0.0.2"), timeout.Token))[0]);
         await using var otherAddress = await ConnectAndEchoAsync(app, certificate, timeout.Token, IPAddress.Parse("127.0.0.2"));
         await admitted.AssertHolaMundoEchoedAsync(timeout.Token);
 
@@ -99,10 +99,38 @@ public sealed class TlsLimitsTests : FreshAppTest
         }
     }
 
+    /// <summary>The first byte of a TLS handshake record, as a ServerHello starts.</summary>
+    private const byte HandshakeRecord = 0x16;
+
+    /// <summary>Sends a ClientHello from a plain socket and returns whatever the server sent until it closed, or the first read.</summary>
+    private static async Task<byte[]> SendClientHelloAsync(EchoAppFactory app, byte[] clientHello, IPAddress? source, CancellationToken cancellationToken)
+    {
+        using var socket = await TcpClients.ConnectAsync(app.EchoTlsEndPoint, cancellationToken, source);
+        try
+        {
+            await socket.SendAllAsync(clientHello, cancellationToken);
+        }
+        catch (SocketException)
+        {
+            // Refused before our send: the reset is the answer; what was received (nothing) is read below.
+        }
+
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            var read = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+            return buffer[..read];
+        }
+        catch (SocketException exception) when (exception.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            return [];
+        }
+    }
+
     /// <summary>The close reason of the one connection the app has closed so far.</summary>
     private static async Task<CloseReason?> OnlyCloseReasonAsync(EchoAppFactory app)
     {
         await Poll.UntilAsync(() => app.Registry.Closed >= 1, TimeSpan.FromSeconds(10), "a connection to close");
-        return Assert.Single(app.Services.GetRequiredService<RecentConnections>().Snapshot()).CloseReason;
+        return Assert.Single(app.ClosedSessions()).CloseReason;
     }
 }

@@ -1,7 +1,12 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using KestrelEcho.Admin;
+using KestrelEcho.Connections;
+using KestrelEcho.Echo;
+using KestrelEcho.Health;
 using KestrelEcho.Hosting;
+using KestrelEcho.Net;
 using KestrelEcho.Testing;
 using KestrelEcho.Tls;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,12 +1,10 @@
-using Microsoft.Extensions.Options;
-
-namespace KestrelEcho.Echo;
+namespace KestrelEcho.Connections;
 
 /// <summary>The last N closed connections, newest first: a fixed ring, so memory stays flat however many close.</summary>
-internal sealed class RecentConnections(IOptions<EchoOptions> options)
+internal sealed class RecentConnections(int capacity)
 {
     private readonly Lock _lock = new();
-    private readonly EchoSession?[] _ring = new EchoSession?[options.Value.RecentConnections];
+    private readonly EchoSession?[] _ring = new EchoSession?[capacity];
     private int _next;
 
     public int Capacity => _ring.Length;

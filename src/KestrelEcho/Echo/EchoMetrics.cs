@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
-using KestrelEcho.Echo;
+using KestrelEcho.Connections;
 
-namespace KestrelEcho.Telemetry;
+namespace KestrelEcho.Echo;
 
 /// <summary>
 /// The echo path's own instruments. Kestrel's meter already reports active connections and connection
@@ -54,13 +54,13 @@ internal sealed class EchoMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_durationBuckets });
 
         // Not Kestrel's kestrel.active_connections: that one is per listener (plain and TLS echo apart, HTTP
-        // beside them) and counts refused connections until they close; the limit counts admitted echo
-        // connections across both echo endpoints, so an alert must compare against exactly this.
+        // beside them) and counts refused connections until they close; the limit counts the connections past it
+        // across both echo endpoints, in every stage, so an alert must compare against exactly this.
         meter.CreateObservableUpDownCounter(
             "kestrel_echo.connections.active",
-            () => admission.Admitted,
+            () => admission.Open,
             unit: "{connection}",
-            description: "Echo connections admitted and open now (plain and TLS): what Echo:MaxConnections limits.");
+            description: "Echo connections open now past the connection limit (plain and TLS, in the PROXY header, the TLS handshake or the echo): what Echo:MaxConnections limits.");
 
         // Observed, not copied at start: the limit can be changed at run time (appsettings.json is watched).
         meter.CreateObservableGauge(

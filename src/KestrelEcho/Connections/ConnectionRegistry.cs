@@ -1,17 +1,16 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
-using System.Net;
-using KestrelEcho.Proxy;
 using Microsoft.AspNetCore.Connections;
 
-namespace KestrelEcho.Echo;
+namespace KestrelEcho.Connections;
 
 /// <summary>
-/// The live echo connections, by connection id. A session is added when Kestrel hands us the connection
-/// and removed when its handler returns, whatever ended it, so the registry never outlives the sockets; the
-/// closed session then goes to <see cref="RecentConnections"/>.
+/// The live connections of the echo endpoints, by connection id, in every stage. A session is added when Kestrel
+/// hands us the connection and removed when the tracking layer closes it, whatever ended it, so the registry never
+/// outlives the sockets. The closed session then goes to <see cref="Recent"/>, or to <see cref="Refused"/> when it
+/// never reached the echo: a flood of refusals cannot push the real closes out.
 /// </summary>
-internal sealed class ConnectionRegistry(TimeProvider timeProvider, RecentConnections recent)
+internal sealed class ConnectionRegistry(TimeProvider timeProvider, int recentCapacity)
 {
     private readonly ConcurrentDictionary<string, EchoSession> _sessions = new(StringComparer.Ordinal);
     private long _opened;
@@ -21,24 +20,19 @@ internal sealed class ConnectionRegistry(TimeProvider timeProvider, RecentConnec
 
     public long Closed => Interlocked.Read(ref _closed);
 
-    /// <summary>Sessions in the registry now. It takes the dictionary's locks: for the ops API, not the echo path.</summary>
+    /// <summary>Sessions in the registry now. It takes the dictionary's locks: for the admin API, not the echo path.</summary>
     public int Active => _sessions.Count;
 
-    /// <summary>
-    /// Registers the connection with its endpoints as they are now: after the PROXY protocol middleware, if any,
-    /// has put the client's in place of the proxy's. Such a connection's session starts at its accept.
-    /// </summary>
+    /// <summary>Connections that reached the echo and closed, newest first.</summary>
+    public RecentConnections Recent { get; } = new(recentCapacity);
+
+    /// <summary>Connections closed before the echo: refused, or failed in the PROXY header or the TLS handshake.</summary>
+    public RecentConnections Refused { get; } = new(recentCapacity);
+
+    /// <summary>Registers a connection Kestrel has just accepted; its session starts now.</summary>
     public EchoSession Open(ConnectionContext connection)
     {
-        var proxied = connection.Features.Get<ProxyProtocolFeature>();
-        var session = new EchoSession(
-            connection,
-            Normalize(connection.RemoteEndPoint as IPEndPoint),
-            Normalize(proxied?.DestinationEndPoint ?? connection.LocalEndPoint as IPEndPoint),
-            proxied?.AcceptedAt ?? timeProvider.GetUtcNow(),
-            proxied?.AcceptedTimestamp ?? timeProvider.GetTimestamp(),
-            proxied?.ProxyEndPoint);
-
+        var session = new EchoSession(connection, timeProvider.GetUtcNow(), timeProvider.GetTimestamp());
         if (!_sessions.TryAdd(session.Id, session))
         {
             throw new InvalidOperationException($"Connection id '{session.Id}' is already registered.");
@@ -48,7 +42,7 @@ internal sealed class ConnectionRegistry(TimeProvider timeProvider, RecentConnec
         return session;
     }
 
-    /// <summary>Moves the session from the live set to the recent ones, with its close reason.</summary>
+    /// <summary>Moves the session from the live set to the closed ones, with its close reason.</summary>
     public void Close(EchoSession session, CloseReason reason)
     {
         session.OnClosed(reason, timeProvider.GetTimestamp());
@@ -57,11 +51,12 @@ internal sealed class ConnectionRegistry(TimeProvider timeProvider, RecentConnec
             Interlocked.Increment(ref _closed);
         }
 
-        recent.Add(session);
+        (session.WasRefused ? Refused : Recent).Add(session);
     }
 
     /// <summary>A live connection by id, else a recently closed one, else null.</summary>
-    public EchoSession? Find(string id) => _sessions.TryGetValue(id, out var live) ? live : recent.Find(id);
+    public EchoSession? Find(string id) =>
+        _sessions.TryGetValue(id, out var live) ? live : Recent.Find(id) ?? Refused.Find(id);
 
     public bool TryGetLive(string id, [NotNullWhen(true)] out EchoSession? session) => _sessions.TryGetValue(id, out session);
 
@@ -91,10 +86,4 @@ internal sealed class ConnectionRegistry(TimeProvider timeProvider, RecentConnec
 
         return sessions;
     }
-
-    /// <summary>A dual-mode socket reports IPv4 clients as <c>::ffff:a.b.c.d</c>; people expect <c>a.b.c.d</c>.</summary>
-    public static IPEndPoint? Normalize(IPEndPoint? endPoint) =>
-        endPoint is { Address.IsIPv4MappedToIPv6: true }
-            ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port)
-            : endPoint;
 }

@@ -1,4 +1,4 @@
-namespace KestrelEcho.Ops;
+namespace KestrelEcho.Admin;
 
 /// <summary>
 /// The answer of <c>GET /connections/recent</c>: the newest <see cref="Limit"/> of the <see cref="Total"/>

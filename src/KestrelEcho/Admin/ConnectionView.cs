@@ -1,17 +1,17 @@
 using System.Text.Json.Serialization;
 
-namespace KestrelEcho.Ops;
+namespace KestrelEcho.Admin;
 
-/// <summary>One recently closed echo connection, as <c>GET /connections/recent</c> shows it.</summary>
-internal sealed record ClosedConnectionView(
+/// <summary>One live echo client, as <c>GET /connections</c> shows it.</summary>
+internal sealed record ConnectionView(
     string Id,
+    string Stage,
     string? RemoteAddress,
     int? RemotePort,
     string? LocalEndPoint,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Proxy,
     DateTimeOffset ConnectedAt,
-    DateTimeOffset ClosedAt,
-    double DurationSeconds,
+    double AgeSeconds,
     long BytesReceived,
     long BytesSent,
-    string CloseReason);
+    DateTimeOffset LastActivityAt);

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace KestrelEcho.Ops;
+namespace KestrelEcho.Health;
 
 internal static class HealthReportWriter
 {
@@ -20,7 +20,7 @@ internal static class HealthReportWriter
         return JsonSerializer.SerializeAsync(
             context.Response.Body,
             view,
-            OpsJsonContext.Default.HealthReportView,
+            HealthJsonContext.Default.HealthReportView,
             context.RequestAborted);
     }
 }

@@ -1,4 +1,4 @@
-namespace KestrelEcho.Echo;
+namespace KestrelEcho.Connections;
 
 internal static class CloseReasonExtensions
 {
@@ -18,6 +18,9 @@ internal static class CloseReasonExtensions
         CloseReason.ProxyProtocolError => "proxy_protocol_error",
         CloseReason.ProxyProtocolTimeout => "proxy_protocol_timeout",
         CloseReason.UntrustedProxy => "untrusted_proxy",
+        CloseReason.HandshakeTimeout => "handshake_timeout",
+        CloseReason.TlsHandshakeFailed => "tls_handshake_failed",
+        CloseReason.SlowReader => "slow_reader",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

@@ -1,13 +1,15 @@
-using KestrelEcho.Admin;
-using KestrelEcho.Echo;
+using KestrelEcho.Connections;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace KestrelEcho.Ops;
+namespace KestrelEcho.Admin;
 
 internal static class ConnectionsEndpoints
 {
     /// <summary>Enough to see a busy server at a glance without a multi-megabyte answer at 18,000 clients.</summary>
     public const int DefaultLimit = 1000;
+
+    private const string ClosedKind = "closed";
+    private const string RefusedKind = "refused";
 
     /// <summary>Maps <c>/connections</c> through the admin group: it lists client addresses.</summary>
     public static IEndpointRouteBuilder MapConnectionsEndpoints(this IEndpointRouteBuilder endpoints)
@@ -44,13 +46,28 @@ internal static class ConnectionsEndpoints
     }
 
     private static Results<Ok<ClosedConnectionList>, ProblemHttpResult> ListRecent(
-        RecentConnections recent,
+        ConnectionRegistry registry,
         ConnectionViews views,
-        int? limit)
+        int? limit,
+        string? kind)
     {
         if (InvalidLimit(limit) is { } problem)
         {
             return problem;
+        }
+
+        // Two rings, so a flood of refusals cannot push the connections that were echoed out of sight.
+        RecentConnections? recent = kind switch
+        {
+            null or ClosedKind => registry.Recent,
+            RefusedKind => registry.Refused,
+            _ => null,
+        };
+        if (recent is null)
+        {
+            return TypedResults.Problem(
+                detail: $"'kind' must be '{ClosedKind}' (connections that were echoed, the default) or '{RefusedKind}' (closed before the echo); got '{kind}'.",
+                statusCode: StatusCodes.Status400BadRequest);
         }
 
         var take = limit ?? DefaultLimit;

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace KestrelEcho.Ops;
+namespace KestrelEcho.Admin;
 
 /// <summary>
 /// One step of a connection's life, the application's view of what a packet capture shows: accepted,

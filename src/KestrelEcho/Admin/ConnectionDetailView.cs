@@ -1,11 +1,12 @@
 using System.Text.Json.Serialization;
 
-namespace KestrelEcho.Ops;
+namespace KestrelEcho.Admin;
 
 /// <summary>One connection, live or recently closed, with its timeline: <c>GET /connections/{id}</c>.</summary>
 internal sealed record ConnectionDetailView(
     string Id,
     string State,
+    string Stage,
     string? RemoteAddress,
     int? RemotePort,
     string? LocalEndPoint,

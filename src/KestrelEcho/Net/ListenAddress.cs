@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace KestrelEcho.Hosting;
+namespace KestrelEcho.Net;
 
 /// <summary>
 /// The address an endpoint binds: <c>*</c> for every interface (IPv6 and IPv4 where the host has both),

@@ -1,12 +1,13 @@
-using KestrelEcho.Echo;
+using KestrelEcho.Connections;
 
-namespace KestrelEcho.Ops;
+namespace KestrelEcho.Admin;
 
 /// <summary>Turns <see cref="EchoSession"/> timestamps into the wall-clock times the JSON shows.</summary>
 internal sealed class ConnectionViews(TimeProvider timeProvider)
 {
     public ConnectionView Live(EchoSession session, long now) => new(
         session.Id,
+        session.Stage.ToName(),
         session.RemoteEndPoint?.Address.ToString(),
         session.RemoteEndPoint?.Port,
         session.LocalEndPoint?.ToString(),
@@ -19,6 +20,7 @@ internal sealed class ConnectionViews(TimeProvider timeProvider)
 
     public ClosedConnectionView Closed(EchoSession session) => new(
         session.Id,
+        session.Stage.ToName(),
         session.RemoteEndPoint?.Address.ToString(),
         session.RemoteEndPoint?.Port,
         session.LocalEndPoint?.ToString(),
@@ -37,6 +39,7 @@ internal sealed class ConnectionViews(TimeProvider timeProvider)
         return new ConnectionDetailView(
             session.Id,
             reason is null ? "open" : "closed",
+            session.Stage.ToName(),
             session.RemoteEndPoint?.Address.ToString(),
             session.RemoteEndPoint?.Port,
             session.LocalEndPoint?.ToString(),

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace KestrelEcho.Hosting;
+namespace KestrelEcho.Echo;
 
 /// <summary>
 /// A stop signal (SIGINT, SIGTERM, SIGQUIT) that arrives while the service is already stopping: Ctrl+C pressed

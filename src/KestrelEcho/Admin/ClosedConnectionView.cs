@@ -1,16 +1,18 @@
 using System.Text.Json.Serialization;
 
-namespace KestrelEcho.Ops;
+namespace KestrelEcho.Admin;
 
-/// <summary>One live echo client, as <c>GET /connections</c> shows it.</summary>
-internal sealed record ConnectionView(
+/// <summary>One recently closed echo connection, as <c>GET /connections/recent</c> shows it.</summary>
+internal sealed record ClosedConnectionView(
     string Id,
+    string Stage,
     string? RemoteAddress,
     int? RemotePort,
     string? LocalEndPoint,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Proxy,
     DateTimeOffset ConnectedAt,
-    double AgeSeconds,
+    DateTimeOffset ClosedAt,
+    double DurationSeconds,
     long BytesReceived,
     long BytesSent,
-    DateTimeOffset LastActivityAt);
+    string CloseReason);

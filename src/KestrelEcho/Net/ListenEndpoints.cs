@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-namespace KestrelEcho.Hosting;
+namespace KestrelEcho.Net;
 
 /// <summary>
 /// The endpoints Kestrel listens on: echo, HTTP and, when configured, the TLS echo and management endpoints.

@@ -1,4 +1,4 @@
-namespace KestrelEcho.Ops;
+namespace KestrelEcho.Admin;
 
 /// <summary>
 /// The answer of <c>GET /connections</c>: <see cref="Total"/> live connections, of which the oldest

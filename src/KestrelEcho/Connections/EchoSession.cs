@@ -1,0 +1,200 @@
+using System.Net;
+using KestrelEcho.Net;
+using Microsoft.AspNetCore.Connections;
+
+namespace KestrelEcho.Connections;
+
+/// <summary>
+/// What the service knows of one connection to an echo endpoint, from its accept to its close: set on the
+/// connection as a feature by the tracking layer (the outermost), so every later layer of the pipeline
+/// (PROXY header, limits, TLS, the echo loop) works on the same one. Each layer writes only its own part, one
+/// connection at a time; readers (the admin API, the sweeper) see each value whole through volatile reads.
+/// Timestamps are <see cref="TimeProvider.GetTimestamp"/> values, 0 meaning "not yet".
+/// </summary>
+internal sealed class EchoSession
+{
+    private const int NoReason = -1;
+
+    private readonly Lock _closeLock = new();
+    private ConnectionContext? _connection;
+    private IPEndPoint? _remoteEndPoint;
+    private IPEndPoint? _localEndPoint;
+    private IPEndPoint? _proxyEndPoint;
+    private int _stage;
+    private int _requestedReason = NoReason;
+    private int _endReason = NoReason;
+    private long _stageTimestamp;
+    private long _bytesReceived;
+    private long _bytesSent;
+    private long _lastReceivedTimestamp;
+    private long _lastActivityTimestamp;
+    private long _firstByteTimestamp;
+    private long _clientFinTimestamp;
+    private long _echoBlockedTimestamp;
+    private long _serverClosingTimestamp;
+    private long _closedTimestamp;
+    private CloseReason? _closeReason;
+
+    public EchoSession(ConnectionContext connection, DateTimeOffset connectedAt, long startTimestamp)
+    {
+        _connection = connection;
+        Id = connection.ConnectionId;
+        _remoteEndPoint = (connection.RemoteEndPoint as IPEndPoint).Unmapped();
+        _localEndPoint = (connection.LocalEndPoint as IPEndPoint).Unmapped();
+        ConnectedAt = connectedAt;
+        StartTimestamp = startTimestamp;
+        _stageTimestamp = startTimestamp;
+        _lastReceivedTimestamp = startTimestamp;
+        _lastActivityTimestamp = startTimestamp;
+    }
+
+    public string Id { get; }
+
+    /// <summary>The client: the socket's peer, or the client a trusted proxy's PROXY header named.</summary>
+    public IPEndPoint? RemoteEndPoint => Volatile.Read(ref _remoteEndPoint);
+
+    /// <summary>Where the client connected to: our socket's end, or the balancer's front end a PROXY header named.</summary>
+    public IPEndPoint? LocalEndPoint => Volatile.Read(ref _localEndPoint);
+
+    /// <summary>The proxy the connection came through, when a PROXY protocol header named the client; else null.</summary>
+    public IPEndPoint? ProxyEndPoint => Volatile.Read(ref _proxyEndPoint);
+
+    public DateTimeOffset ConnectedAt { get; }
+
+    /// <summary>The accept: every stage, the PROXY header and the TLS handshake too, counts in the age and duration.</summary>
+    public long StartTimestamp { get; }
+
+    public ConnectionStage Stage => (ConnectionStage)Volatile.Read(ref _stage);
+
+    /// <summary>When the connection entered its current <see cref="Stage"/>.</summary>
+    public long StageTimestamp => Volatile.Read(ref _stageTimestamp);
+
+    /// <summary>A connection that never reached the echo was refused (or gave up) on the way: it gets no close line of its own.</summary>
+    public bool WasRefused => Stage != ConnectionStage.Echo;
+
+    public long BytesReceived => Volatile.Read(ref _bytesReceived);
+
+    public long BytesSent => Volatile.Read(ref _bytesSent);
+
+    /// <summary>When a byte last arrived (or the accept): what the idle timeout measures.</summary>
+    public long LastReceivedTimestamp => Volatile.Read(ref _lastReceivedTimestamp);
+
+    /// <summary>When a byte last moved either way.</summary>
+    public long LastActivityTimestamp => Volatile.Read(ref _lastActivityTimestamp);
+
+    public long FirstByteTimestamp => Volatile.Read(ref _firstByteTimestamp);
+
+    public long ClientFinTimestamp => Volatile.Read(ref _clientFinTimestamp);
+
+    /// <summary>Since when the echo has waited, without a break, for a client that does not take its echo; 0 when it is not waiting.</summary>
+    public long EchoBlockedTimestamp => Volatile.Read(ref _echoBlockedTimestamp);
+
+    public long ServerClosingTimestamp => Volatile.Read(ref _serverClosingTimestamp);
+
+    public long ClosedTimestamp => Volatile.Read(ref _closedTimestamp);
+
+    /// <summary>Set once the connection is closed.</summary>
+    public CloseReason? CloseReason => Volatile.Read(ref _closedTimestamp) == 0 ? null : _closeReason;
+
+    /// <summary>Why the service asked the connection to close, if it did; the first request wins.</summary>
+    public CloseReason? RequestedCloseReason => AsReason(Volatile.Read(ref _requestedReason));
+
+    /// <summary>Why the layer that ended the connection ended it, if it said; the first one wins.</summary>
+    public CloseReason? EndReason => AsReason(Volatile.Read(ref _endReason));
+
+    public void EnterStage(ConnectionStage stage, long timestamp)
+    {
+        Volatile.Write(ref _stageTimestamp, timestamp);
+        Volatile.Write(ref _stage, (int)stage);
+    }
+
+    /// <summary>A trusted proxy's header named the client: from now on the session shows the client, not the proxy.</summary>
+    public void OnProxyHeader(IPEndPoint client, IPEndPoint? destination)
+    {
+        Volatile.Write(ref _proxyEndPoint, _remoteEndPoint);
+        Volatile.Write(ref _remoteEndPoint, client.Unmapped());
+        if (destination is not null)
+        {
+            Volatile.Write(ref _localEndPoint, destination.Unmapped());
+        }
+    }
+
+    /// <summary>The layer that ends the connection says why (a refusal, the echo's end); the first to say wins.</summary>
+    public void End(CloseReason reason) => Interlocked.CompareExchange(ref _endReason, (int)reason, NoReason);
+
+    /// <summary>
+    /// Asks the connection to close with <paramref name="reason"/>. In the echo it wakes the loop's pending read,
+    /// or the flush a non-reading client holds up, so the loop ends cleanly; before the echo (PROXY header, TLS
+    /// handshake) there is nothing of the client's to keep, so the connection is aborted. Returns false when the
+    /// connection is already closing for another reason.
+    /// </summary>
+    public bool RequestClose(CloseReason reason)
+    {
+        if (Interlocked.CompareExchange(ref _requestedReason, (int)reason, NoReason) != NoReason)
+        {
+            return false;
+        }
+
+        lock (_closeLock)
+        {
+            // Once the tracking layer has completed the pipes there is nothing left to wake.
+            if (_connection is { } connection)
+            {
+                if (Stage == ConnectionStage.Echo)
+                {
+                    connection.Transport.Input.CancelPendingRead();
+                    connection.Transport.Output.CancelPendingFlush();
+                }
+                else
+                {
+                    connection.Abort(new ConnectionAbortedException($"Closed by the service ({reason.ToName()}) before the echo."));
+                }
+            }
+        }
+
+        return true;
+    }
+
+    public void OnReceived(long count, long timestamp)
+    {
+        if (_bytesReceived == 0)
+        {
+            Volatile.Write(ref _firstByteTimestamp, timestamp);
+        }
+
+        Volatile.Write(ref _bytesReceived, _bytesReceived + count);
+        Volatile.Write(ref _lastReceivedTimestamp, timestamp);
+        Volatile.Write(ref _lastActivityTimestamp, timestamp);
+    }
+
+    public void OnSent(long count, long timestamp)
+    {
+        Volatile.Write(ref _bytesSent, _bytesSent + count);
+        Volatile.Write(ref _lastActivityTimestamp, timestamp);
+    }
+
+    public void OnEchoBlocked(long timestamp) => Volatile.Write(ref _echoBlockedTimestamp, timestamp);
+
+    public void OnEchoUnblocked() => Volatile.Write(ref _echoBlockedTimestamp, 0);
+
+    public void OnClientFin(long timestamp) => Volatile.Write(ref _clientFinTimestamp, timestamp);
+
+    /// <summary>The tracking layer starts closing: no more wake-ups, and the connection is no longer referenced.</summary>
+    public void OnServerClosing(long timestamp)
+    {
+        lock (_closeLock)
+        {
+            _connection = null;
+        }
+
+        Volatile.Write(ref _serverClosingTimestamp, timestamp);
+    }
+
+    public void OnClosed(CloseReason reason, long timestamp)
+    {
+        _closeReason = reason;
+        Volatile.Write(ref _closedTimestamp, timestamp);
+    }
+
+    private static CloseReason? AsReason(int value) => value == NoReason ? null : (CloseReason)value;
+}
