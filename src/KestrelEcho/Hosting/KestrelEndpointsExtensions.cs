@@ -41,7 +41,7 @@ internal static class KestrelEndpointsExtensions
 
             if (echoTls.Enabled)
             {
-                var certificate = EchoTlsCertificate.Load(echoTls);
+                var certificates = services.GetRequiredService<EchoTlsCertificateStore>();
                 kestrel.Listen(echoTls.Address, echoTls.Port, listen =>
                 {
                     // Raw echo, not HTTP: offering h2 or http/1.1 through ALPN would mislead clients.
@@ -49,7 +49,7 @@ internal static class KestrelEndpointsExtensions
 
                     // The proxy's header comes before the client's TLS handshake.
                     listen.UseProxyProtocol(echo);
-                    listen.UseHttps(certificate);
+                    listen.UseEchoTls(certificates, handshakeTimeout: TimeSpan.FromSeconds(10));
                     listen.UseConnectionHandler<EchoConnectionHandler>();
                     endpoints.EchoTls = listen;
                 });
