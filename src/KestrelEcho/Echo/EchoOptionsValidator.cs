@@ -1,5 +1,6 @@
 using KestrelEcho.Net;
 using KestrelEcho.Proxy;
+using KestrelEcho.Tls;
 using Microsoft.Extensions.Options;
 
 namespace KestrelEcho.Echo;
@@ -53,6 +54,11 @@ internal sealed class EchoOptionsValidator : IValidateOptions<EchoOptions>
         }
 
         RequirePositive(nameof(EchoOptions.HandshakeTimeout), options.HandshakeTimeout, failures);
+        if (options.HandshakeTimeout > EchoTlsListenOptionsExtensions.MaxHandshakeTimeout)
+        {
+            failures.Add($"{Section}:HandshakeTimeout must be at most {EchoTlsListenOptionsExtensions.MaxHandshakeTimeout}; got {options.HandshakeTimeout}.");
+        }
+
         RequirePositive(nameof(EchoOptions.RefusalLogInterval), options.RefusalLogInterval, failures);
         ValidateProxyProtocol(options, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
