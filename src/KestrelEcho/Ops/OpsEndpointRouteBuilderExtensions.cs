@@ -1,4 +1,5 @@
 using KestrelEcho.Health;
+using KestrelEcho.Telemetry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -17,7 +18,8 @@ internal static class OpsEndpointRouteBuilderExtensions
         app.MapHealth("/health/live", static check => check.Tags.Contains(HealthTags.Live));
         app.MapHealth("/health/ready", static check => check.Tags.Contains(HealthTags.Ready));
 
-        app.MapPrometheusScrapingEndpoint().WithMetadata(new HttpMethodMetadata(s_readMethods));
+        app.MapPrometheusScrapingEndpoint(path: null, meterProvider: null, ScrapeResponseBuffering.Configure, optionsName: null)
+            .WithMetadata(new HttpMethodMetadata(s_readMethods));
         app.MapConnectionsEndpoints();
         return app;
     }
