@@ -18,7 +18,10 @@ public sealed class ScrapeStallTests
     /// <summary>A bound on starvation, not a speed target: a round trip normally takes well under a millisecond.</summary>
     private static readonly TimeSpan s_answerWithin = TimeSpan.FromSeconds(1);
 
-    /// <summary>Long enough to span the scrapes queued behind the stuck one, short of Kestrel's 5 s grace for slow readers.</summary>
+    /// <summary>
+    /// Far longer than 16 scrapes take; a stall would last as long as the stuck client is let be (minutes: Kestrel
+    /// allows a response 240 bytes/s), so it falls inside this window.
+    /// </summary>
     private static readonly TimeSpan s_probeFor = TimeSpan.FromSeconds(3);
 
     /// <summary>Far more than 16 scrapes take; far less than the minutes a stuck reader could hold them.</summary>
