@@ -54,9 +54,10 @@ internal sealed class EchoOptionsValidator : IValidateOptions<EchoOptions>
         }
 
         RequirePositive(nameof(EchoOptions.HandshakeTimeout), options.HandshakeTimeout, failures);
-        if (options.HandshakeTimeout > EchoTlsListenOptionsExtensions.MaxHandshakeTimeout)
+        var maxHandshakeTimeout = EchoTlsListenOptionsExtensions.MaxHandshakeTimeout - ConnectionSweeper.KestrelHandshakeTimeout(TimeSpan.Zero);
+        if (options.HandshakeTimeout > maxHandshakeTimeout)
         {
-            failures.Add($"{Section}:HandshakeTimeout must be at most {EchoTlsListenOptionsExtensions.MaxHandshakeTimeout}; got {options.HandshakeTimeout}.");
+            failures.Add($"{Section}:HandshakeTimeout must be at most {maxHandshakeTimeout}; got {options.HandshakeTimeout}.");
         }
 
         RequirePositive(nameof(EchoOptions.RefusalLogInterval), options.RefusalLogInterval, failures);

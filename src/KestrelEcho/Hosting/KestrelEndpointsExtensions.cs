@@ -89,11 +89,12 @@ internal static class KestrelEndpointsExtensions
         // 4. Echo:MaxConnectionsPerIp, on the client the header named: refused before any TLS byte is sent.
         listen.UseClientLimit();
 
-        // 5. TLS, on the TLS echo endpoint: 1.2 or 1.3, the certificate in force, Echo:HandshakeTimeout.
+        // 5. TLS, on the TLS echo endpoint: 1.2 or 1.3, the certificate in force; the sweeper closes a handshake that
+        //    outlasts Echo:HandshakeTimeout.
         if (certificates is not null)
         {
             listen.UseStage(ConnectionStage.TlsHandshake);
-            listen.UseEchoTls(certificates, echo.HandshakeTimeout);
+            listen.UseEchoTls(certificates, ConnectionSweeper.KestrelHandshakeTimeout(echo.HandshakeTimeout));
         }
 
         // 6. The echo loop, and only the loop.
