@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using KestrelEcho.Connections;
-using KestrelEcho.Echo;
 using KestrelEcho.Net;
 
 namespace KestrelEcho.Testing;

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using KestrelEcho.Admin;
 using KestrelEcho.Connections;
 using KestrelEcho.Echo;
-using KestrelEcho.Health;
 using KestrelEcho.Net;
 using KestrelEcho.Telemetry;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,4 @@
-using KestrelEcho.Connections;
 using KestrelEcho.Echo;
-using KestrelEcho.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,5 +1,4 @@
 using System.Net;
-using KestrelEcho.Connections;
 
 namespace KestrelEcho.Echo;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Xml.Linq;
-using KestrelEcho.Admin;
 using KestrelEcho.Connections;
 using KestrelEcho.Echo;
 using KestrelEcho.Health;

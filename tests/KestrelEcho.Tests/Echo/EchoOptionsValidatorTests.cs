@@ -1,6 +1,4 @@
-using KestrelEcho.Connections;
 using KestrelEcho.Echo;
-using KestrelEcho.Net;
 using KestrelEcho.Proxy;
 
 namespace KestrelEcho.Tests.Echo;

@@ -1,7 +1,5 @@
 using KestrelEcho.Admin;
-using KestrelEcho.Connections;
 using KestrelEcho.Echo;
-using KestrelEcho.Health;
 using KestrelEcho.Net;
 using KestrelEcho.Ops;
 using KestrelEcho.Tls;

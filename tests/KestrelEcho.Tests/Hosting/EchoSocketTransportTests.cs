@@ -1,9 +1,7 @@
-using KestrelEcho.Admin;
 using KestrelEcho.Connections;
 using KestrelEcho.Echo;
 using KestrelEcho.Health;
 using KestrelEcho.Hosting;
-using KestrelEcho.Net;
 using KestrelEcho.Testing;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;

@@ -1,9 +1,6 @@
-using KestrelEcho.Admin;
 using KestrelEcho.Connections;
 using KestrelEcho.Echo;
-using KestrelEcho.Health;
 using KestrelEcho.Hosting;
-using KestrelEcho.Net;
 using Microsoft.Extensions.Options;
 
 namespace KestrelEcho.Tests.Hosting;

@@ -1,10 +1,8 @@
 using System.Buffers;
-using KestrelEcho.Admin;
 using KestrelEcho.Connections;
 using KestrelEcho.Echo;
 using KestrelEcho.Health;
 using KestrelEcho.Hosting;
-using KestrelEcho.Net;
 using Microsoft.AspNetCore.Connections;
 
 namespace KestrelEcho.Tests.Infrastructure;

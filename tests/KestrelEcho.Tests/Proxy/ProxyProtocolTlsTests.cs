@@ -1,10 +1,8 @@
 using System.Net;
 using System.Security.Authentication;
 using KestrelEcho.Connections;
-using KestrelEcho.Echo;
 using KestrelEcho.Net;
 using KestrelEcho.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace KestrelEcho.Tests.Proxy;
 

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using KestrelEcho.Connections;
-using KestrelEcho.Echo;
 using KestrelEcho.Net;
 using KestrelEcho.Testing;
 using KestrelEcho.Tests.Infrastructure;

@@ -1,5 +1,4 @@
 using KestrelEcho.Connections;
-using KestrelEcho.Echo;
 using KestrelEcho.Net;
 using KestrelEcho.Testing;
 

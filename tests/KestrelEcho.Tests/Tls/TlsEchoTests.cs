@@ -1,6 +1,5 @@
 using System.Security.Authentication;
 using System.Text;
-using KestrelEcho.Admin;
 using KestrelEcho.Connections;
 using KestrelEcho.Echo;
 using KestrelEcho.Health;

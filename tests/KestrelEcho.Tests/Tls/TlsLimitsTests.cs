@@ -3,11 +3,9 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using KestrelEcho.Connections;
-using KestrelEcho.Echo;
 using KestrelEcho.Net;
 using KestrelEcho.Testing;
 using KestrelEcho.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace KestrelEcho.Tests.Tls;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using KestrelEcho.Admin;
 using KestrelEcho.Connections;
 using KestrelEcho.Echo;
 using KestrelEcho.Health;
