@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using KestrelEcho.Admin;
@@ -163,9 +164,15 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// exactly <paramref name="expected"/> (compared by SHA-256 thumbprint; a self-signed certificate has no chain
     /// to check). It offers h2 and http/1.1 as any HTTPS client would, so tests see what the endpoint agrees to.
     /// A <paramref name="proxyHeader"/> is sent first, in the clear, as a load balancer in front would. Connects from
-    /// <paramref name="source"/> (any 127.0.0.x) when given.
+    /// <paramref name="source"/> (any 127.0.0.x) when given. It offers the TLS versions the operating system allows,
+    /// or only <paramref name="protocols"/> when given.
     /// </summary>
-    public async Task<SslStream> ConnectEchoTlsAsync(X509Certificate2 expected, CancellationToken cancellationToken, byte[]? proxyHeader = null, IPAddress? source = null)
+    public async Task<SslStream> ConnectEchoTlsAsync(
+        X509Certificate2 expected,
+        CancellationToken cancellationToken,
+        byte[]? proxyHeader = null,
+        IPAddress? source = null,
+        SslProtocols protocols = SslProtocols.None)
     {
         var expectedThumbprint = expected.GetCertHashString(HashAlgorithmName.SHA256);
         var socket = await TcpClients.ConnectAsync(EchoTlsEndPoint, cancellationToken, source);
@@ -194,6 +201,7 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
                 {
                     TargetHost = "localhost",
                     ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
+                    EnabledSslProtocols = protocols,
                 },
                 cancellationToken);
             return tls;

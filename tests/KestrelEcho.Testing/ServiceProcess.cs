@@ -51,6 +51,19 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         return new(ChildProcess.Start(command[0], command[1..], environment: ServiceEnvironment()));
     }
 
+    /// <summary>As <see cref="Start(string[])"/>, with <paramref name="environment"/> added to what a user's shell gives it.</summary>
+    public static ServiceProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    {
+        string[] command = ServiceCommand(arguments);
+        var merged = ServiceEnvironment();
+        foreach (var (name, value) in environment)
+        {
+            merged[name] = value;
+        }
+
+        return new(ChildProcess.Start(command[0], command[1..], environment: merged));
+    }
+
     /// <summary>
     /// Starts the service with <paramref name="prefix"/> in front of its command line, e.g. <c>ip netns exec NAME</c>
     /// to run it in a network namespace.
@@ -93,6 +106,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     /// <summary>Waits for the start-up line that names the HTTP endpoint and returns the bound endpoint.</summary>
     public Task<IPEndPoint> WaitForHttpEndPointAsync() => WaitForEndPointAsync(HttpListeningLine(), "HTTP");
+
+    /// <summary>Waits for the start-up line that names the TLS echo endpoint and returns the bound endpoint.</summary>
+    public Task<IPEndPoint> WaitForEchoTlsEndPointAsync() => WaitForEndPointAsync(EchoTlsListeningLine(), "TLS echo");
 
     /// <summary>Waits for a line of output that contains <paramref name="text"/>; returns it.</summary>
     public async Task<string> WaitForLineAsync(string text, TimeSpan? timeout = null)
@@ -159,6 +175,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     [GeneratedRegex(@"Echo endpoint listening on tcp://(?<endpoint>\S+)")]
     private static partial Regex EchoListeningLine();
+
+    [GeneratedRegex(@"TLS echo endpoint listening on tls://(?<endpoint>\S+)")]
+    private static partial Regex EchoTlsListeningLine();
 
     [GeneratedRegex(@"HTTP endpoint listening on http://(?<endpoint>\S+)")]
     private static partial Regex HttpListeningLine();

@@ -10,4 +10,10 @@ internal enum AdminAccess
 
     /// <summary>No key is configured and the caller is not on loopback: 403.</summary>
     Forbidden,
+
+    /// <summary>
+    /// No key is configured and the Host header names neither loopback nor an <c>Admin:AllowedHosts</c> entry, as a
+    /// DNS-rebinding web page's request does: 403.
+    /// </summary>
+    HostNotAllowed,
 }

@@ -1,4 +1,6 @@
 using System.Net;
+using KestrelEcho.Net;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace KestrelEcho.Admin;
@@ -17,22 +19,33 @@ internal sealed partial class AdminAccessFilter(AdminAccessRule rule, ILogger<Ad
 
         // Client addresses are personal data: no proxy or browser cache may keep these answers, refusals included.
         http.Response.Headers.CacheControl = "no-store";
-        var remoteAddress = http.Connection.RemoteIpAddress;
-        switch (rule.Decide(remoteAddress, http.Request.Headers.Authorization))
+        var peerAddress = PeerAddress(http);
+        var host = http.Request.Host;
+        switch (rule.Decide(peerAddress, host, http.Request.Headers.Authorization))
         {
             case AdminAccess.Allowed:
                 return next(context);
 
             case AdminAccess.Unauthorized:
-                LogUnauthorized(logger, http.Request.Path, Display(remoteAddress));
+                LogUnauthorized(logger, http.Request.Path, Display(peerAddress));
                 http.Response.Headers.WWWAuthenticate = BearerChallenge;
                 return Deny(
                     StatusCodes.Status401Unauthorized,
                     "API key required",
                     $"Send the key set in {AdminOptions.SectionName}:ApiKey as '{HeaderNames.Authorization}: Bearer <key>'.");
 
+            case AdminAccess.HostNotAllowed:
+                LogHostNotAllowed(logger, http.Request.Path, Display(peerAddress), host.Host);
+                return Deny(
+                    StatusCodes.Status403Forbidden,
+                    "Admin endpoints answer loopback host names only",
+                    $"Without an API key, the Host header must name localhost, a loopback address or an entry of "
+                    + $"{AdminOptions.SectionName}:AllowedHosts, so that no web page can reach this endpoint by rebinding its "
+                    + $"own name to this machine. Call it as http://localhost:<port>, list the name in "
+                    + $"{AdminOptions.SectionName}:AllowedHosts, or set {AdminOptions.SectionName}:ApiKey.");
+
             default:
-                LogForbidden(logger, http.Request.Path, Display(remoteAddress));
+                LogForbidden(logger, http.Request.Path, Display(peerAddress));
                 return Deny(
                     StatusCodes.Status403Forbidden,
                     "Admin endpoints answer loopback callers only",
@@ -42,9 +55,27 @@ internal sealed partial class AdminAccessFilter(AdminAccessRule rule, ILogger<Ad
         }
     }
 
+    /// <summary>
+    /// The TCP peer, from the accepted socket itself. Not <c>HttpContext.Connection.RemoteIpAddress</c>: with
+    /// ASPNETCORE_FORWARDEDHEADERS_ENABLED the host's ForwardedHeadersMiddleware rewrites that from X-Forwarded-For,
+    /// sent by any peer at all, so a remote caller could claim to be 127.0.0.1. Nothing rewrites the socket's peer.
+    /// Kestrel's socket transport (the only one the service runs) exposes the socket to requests; without it, or
+    /// once the client is gone, the peer is unknown and the rule refuses.
+    /// </summary>
+    private static IPAddress? PeerAddress(HttpContext http)
+    {
+        try
+        {
+            return (http.Features.Get<IConnectionSocketFeature>()?.Socket.RemoteEndPoint as IPEndPoint)?.Address;
+        }
+        catch (ObjectDisposedException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>As the echo log and <c>/connections</c> show it: 127.0.0.1, not ::ffff:127.0.0.1.</summary>
-    private static string? Display(IPAddress? address) =>
-        (address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address)?.ToString();
+    private static string? Display(IPAddress? address) => address.Unmapped()?.ToString();
 
     private static ValueTask<object?> Deny(int status, string title, string detail) =>
         ValueTask.FromResult<object?>(TypedResults.Problem(detail: detail, statusCode: status, title: title));
@@ -54,4 +85,7 @@ internal sealed partial class AdminAccessFilter(AdminAccessRule rule, ILogger<Ad
 
     [LoggerMessage(2, LogLevel.Information, "Admin request {Path} from {RemoteAddress} refused: not loopback and Admin:AllowRemote is off", EventName = "AdminForbidden")]
     private static partial void LogForbidden(ILogger logger, string path, string? remoteAddress);
+
+    [LoggerMessage(3, LogLevel.Information, "Admin request {Path} from {RemoteAddress} refused: Host {Host} is neither loopback nor in Admin:AllowedHosts", EventName = "AdminHostNotAllowed")]
+    private static partial void LogHostNotAllowed(ILogger logger, string path, string? remoteAddress, string host);
 }

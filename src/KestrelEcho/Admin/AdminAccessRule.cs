@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using KestrelEcho.Net;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
@@ -8,24 +9,31 @@ namespace KestrelEcho.Admin;
 
 /// <summary>
 /// Decides who may use the admin endpoints: with <c>Admin:ApiKey</c> set, whoever presents it as a bearer
-/// token; without, loopback callers only, unless <c>Admin:AllowRemote</c>. Pure, so it is testable without
-/// sockets.
+/// token, whatever their address or Host header; without, loopback callers only (unless <c>Admin:AllowRemote</c>),
+/// and only under a Host header that names loopback or an <c>Admin:AllowedHosts</c> entry. Pure, so it is
+/// testable without sockets.
 /// </summary>
 internal sealed class AdminAccessRule
 {
     private const string BearerPrefix = "Bearer ";
+    private const string Localhost = "localhost";
 
     private readonly byte[]? _keyHash;
     private readonly bool _allowRemote;
+    private readonly HashSet<string> _allowedHosts;
 
     public AdminAccessRule(IOptions<AdminOptions> options)
     {
         var admin = options.Value;
         _keyHash = string.IsNullOrEmpty(admin.ApiKey) ? null : Hash(admin.ApiKey);
         _allowRemote = admin.AllowRemote;
+        _allowedHosts = admin.AllowedHosts.Select(AdminHost.Normalize).ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 
-    public AdminAccess Decide(IPAddress? remoteAddress, StringValues authorization)
+    /// <param name="peerAddress">The TCP peer's address, never one a header claims.</param>
+    /// <param name="host">The Host header; absent from an HTTP/1.0 request that sent none.</param>
+    /// <param name="authorization">The Authorization header(s).</param>
+    public AdminAccess Decide(IPAddress? peerAddress, HostString host, StringValues authorization)
     {
         if (_keyHash is not null)
         {
@@ -34,7 +42,30 @@ internal sealed class AdminAccessRule
                 : AdminAccess.Unauthorized;
         }
 
-        return _allowRemote || IsLoopback(remoteAddress) ? AdminAccess.Allowed : AdminAccess.Forbidden;
+        if (!_allowRemote && !IsLoopback(peerAddress))
+        {
+            return AdminAccess.Forbidden;
+        }
+
+        return IsAllowedHost(host) ? AdminAccess.Allowed : AdminAccess.HostNotAllowed;
+    }
+
+    /// <summary>
+    /// DNS rebinding is a browser's doing, and a browser always sends the name it resolved: so a request without a
+    /// Host header (HTTP/1.0 from a script on the machine; HTTP/1.1 and 2 cannot omit it) is not one. Written-out
+    /// loopback addresses cannot be rebound: a page that used one was served from it.
+    /// </summary>
+    private bool IsAllowedHost(HostString host)
+    {
+        if (!host.HasValue)
+        {
+            return true;
+        }
+
+        var name = AdminHost.Normalize(host.Host);
+        return string.Equals(name, Localhost, StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(name, out var address) && IsLoopback(address))
+            || _allowedHosts.Contains(name);
     }
 
     private static bool TryGetBearerToken(StringValues authorization, out string token)
@@ -52,16 +83,8 @@ internal sealed class AdminAccessRule
         return token.Length > 0;
     }
 
-    private static bool IsLoopback(IPAddress? address)
-    {
-        if (address is null)
-        {
-            return false;
-        }
-
-        // A dual-mode socket ("*" binds [::]) reports IPv4 clients as ::ffff:127.0.0.1.
-        return IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
-    }
+    // A dual-mode socket ("*" binds [::]) reports IPv4 clients as ::ffff:127.0.0.1.
+    private static bool IsLoopback(IPAddress? address) => address is not null && IPAddress.IsLoopback(address.Unmapped());
 
     /// <summary>
     /// Comparing fixed-length hashes in constant time tells a caller neither how much of the key it got right

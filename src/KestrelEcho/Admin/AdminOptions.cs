@@ -20,6 +20,13 @@ internal sealed class AdminOptions
     /// <summary>Without a key, whether callers other than loopback may use the admin endpoints.</summary>
     public bool AllowRemote { get; set; }
 
+    /// <summary>
+    /// Without a key, the host names (or IP addresses) a request's Host header may name besides localhost and the
+    /// loopback addresses, port aside. A web page that rebinds its own name to 127.0.0.1 still sends that name, so
+    /// only the names listed here open the endpoints.
+    /// </summary>
+    public string[] AllowedHosts { get; set; } = [];
+
     /// <summary>A separate management port that alone serves the admin endpoints; null serves them on the HTTP port.</summary>
     public int? Port { get; set; }
 

@@ -6,6 +6,7 @@ namespace KestrelEcho.Admin;
 internal sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
 {
     private const string ApiKeySetting = $"{AdminOptions.SectionName}:ApiKey";
+    private const string AllowedHostsSetting = $"{AdminOptions.SectionName}:AllowedHosts";
 
     public ValidateOptionsResult Validate(string? name, AdminOptions options)
     {
@@ -24,6 +25,14 @@ internal sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
             if (!key.All(static c => c is > ' ' and <= '~'))
             {
                 failures.Add($"{ApiKeySetting} must be printable ASCII without spaces (the key is not shown).");
+            }
+        }
+
+        for (var i = 0; i < options.AllowedHosts.Length; i++)
+        {
+            if (!AdminHost.IsHostName(options.AllowedHosts[i]))
+            {
+                failures.Add($"{AllowedHostsSetting}:{i} ('{options.AllowedHosts[i]}') must be a host name or an IP address, without scheme, port or wildcard.");
             }
         }
 

@@ -1,16 +1,27 @@
 using KestrelEcho.Connections;
+using Microsoft.Extensions.Options;
 
 namespace KestrelEcho.Echo;
 
 /// <summary>
-/// Once a second, closes connections that have been idle or open too long, or whose echo has waited too long for a
-/// client that does not read. One pass over the registry
+/// Once a second, closes connections that have been idle or open too long, whose TLS handshake takes too long, or
+/// whose echo has waited too long for a client that does not read. One pass over the registry
 /// per tick costs far less than a timer per connection when 18,000 are open (Kestrel's heartbeat does the same).
 /// </summary>
-internal sealed class ConnectionSweeper(ConnectionRegistry registry, EchoSettings settings, TimeProvider timeProvider)
+internal sealed class ConnectionSweeper(ConnectionRegistry registry, EchoSettings settings, IOptions<EchoOptions> startup, TimeProvider timeProvider)
     : BackgroundService
 {
+    /// <summary>Read at start, like the backstop Kestrel's TLS layer was given (see <see cref="KestrelHandshakeTimeout"/>).</summary>
+    private readonly TimeSpan _handshakeTimeout = startup.Value.HandshakeTimeout;
+
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The sweeper closes a handshake at <see cref="EchoOptions.HandshakeTimeout"/>, so the close says
+    /// <c>handshake_timeout</c> (Kestrel's TLS layer ends a timed-out handshake like a failed one); Kestrel's own
+    /// timeout stays as a backstop a few ticks later.
+    /// </summary>
+    public static TimeSpan KestrelHandshakeTimeout(TimeSpan handshakeTimeout) => handshakeTimeout + (5 * Interval);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -24,15 +35,14 @@ internal sealed class ConnectionSweeper(ConnectionRegistry registry, EchoSetting
     public void Sweep()
     {
         var limits = settings.Current;
-        if (limits.IdleTimeout == TimeSpan.Zero && limits.MaxLifetime == TimeSpan.Zero && limits.SlowReaderTimeout == TimeSpan.Zero)
-        {
-            return;
-        }
-
         var now = timeProvider.GetTimestamp();
         foreach (var session in registry.Live())
         {
-            if (limits.MaxLifetime > TimeSpan.Zero && timeProvider.GetElapsedTime(session.StartTimestamp, now) >= limits.MaxLifetime)
+            if (session.Stage == ConnectionStage.TlsHandshake && timeProvider.GetElapsedTime(session.StageTimestamp, now) >= _handshakeTimeout)
+            {
+                session.RequestClose(CloseReason.HandshakeTimeout);
+            }
+            else if (limits.MaxLifetime > TimeSpan.Zero && timeProvider.GetElapsedTime(session.StartTimestamp, now) >= limits.MaxLifetime)
             {
                 session.RequestClose(CloseReason.LifetimeExceeded);
             }

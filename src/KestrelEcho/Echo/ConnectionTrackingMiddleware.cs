@@ -15,7 +15,6 @@ internal sealed class ConnectionTrackingMiddleware(
     ConnectionRegistry registry,
     EchoMetrics metrics,
     RefusalLog refusals,
-    TimeSpan handshakeTimeout,
     TimeProvider timeProvider,
     ILogger<ConnectionTrackingMiddleware> logger)
 {
@@ -60,7 +59,7 @@ internal sealed class ConnectionTrackingMiddleware(
 
     private async Task CloseAsync(ConnectionContext connection, EchoSession session)
     {
-        var reason = session.EndReason ?? session.RequestedCloseReason ?? UnfinishedStage(session);
+        var reason = session.EndReason ?? session.RequestedCloseReason ?? UnfinishedStage(session.Stage);
         if (session.ServerClosingTimestamp == 0)
         {
             session.OnServerClosing(timeProvider.GetTimestamp());
@@ -95,17 +94,8 @@ internal sealed class ConnectionTrackingMiddleware(
 
     /// <summary>
     /// Every layer of ours says why it ends a connection; Kestrel's TLS layer does not: a connection that comes back
-    /// from it still in the handshake failed there (Kestrel logs why at Debug), or ran out of time.
+    /// from it still in the handshake failed there (Kestrel logs why at Debug). Its timeout is the sweeper's request.
     /// </summary>
-    private CloseReason UnfinishedStage(EchoSession session)
-    {
-        if (session.Stage != ConnectionStage.TlsHandshake)
-        {
-            return CloseReason.Error;
-        }
-
-        return timeProvider.GetElapsedTime(session.StageTimestamp) >= handshakeTimeout
-            ? CloseReason.HandshakeTimeout
-            : CloseReason.TlsHandshakeFailed;
-    }
+    private static CloseReason UnfinishedStage(ConnectionStage stage) =>
+        stage == ConnectionStage.TlsHandshake ? CloseReason.TlsHandshakeFailed : CloseReason.Error;
 }

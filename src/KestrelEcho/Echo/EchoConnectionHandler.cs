@@ -28,7 +28,7 @@ internal sealed class EchoConnectionHandler(EchoSettings settings, EchoMetrics m
             session.OnServerClosing(timeProvider.GetTimestamp());
             await connection.Transport.Input.CompleteAsync();
 
-            // Last, because completing the output is what sends our FIN (after TLS's close_notify on the TLS endpoint).
+            // Last, because completing the output is what sends our FIN.
             await connection.Transport.Output.CompleteAsync();
         }
     }

@@ -1,6 +1,5 @@
 using KestrelEcho.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
 
 namespace KestrelEcho.Echo;
 
@@ -13,11 +12,10 @@ internal static class EchoListenOptionsExtensions
         var registry = services.GetRequiredService<ConnectionRegistry>();
         var metrics = services.GetRequiredService<EchoMetrics>();
         var refusals = services.GetRequiredService<RefusalLog>();
-        var handshakeTimeout = services.GetRequiredService<IOptions<EchoOptions>>().Value.HandshakeTimeout;
         var timeProvider = services.GetRequiredService<TimeProvider>();
         var logger = services.GetRequiredService<ILogger<ConnectionTrackingMiddleware>>();
         listen.Use(next =>
-            new ConnectionTrackingMiddleware(next, registry, metrics, refusals, handshakeTimeout, timeProvider, logger).OnConnectedAsync);
+            new ConnectionTrackingMiddleware(next, registry, metrics, refusals, timeProvider, logger).OnConnectedAsync);
     }
 
     public static void UseConnectionLimit(this ListenOptions listen)

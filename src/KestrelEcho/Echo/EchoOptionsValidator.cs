@@ -1,5 +1,6 @@
 using KestrelEcho.Net;
 using KestrelEcho.Proxy;
+using KestrelEcho.Tls;
 using Microsoft.Extensions.Options;
 
 namespace KestrelEcho.Echo;
@@ -53,6 +54,12 @@ internal sealed class EchoOptionsValidator : IValidateOptions<EchoOptions>
         }
 
         RequirePositive(nameof(EchoOptions.HandshakeTimeout), options.HandshakeTimeout, failures);
+        var maxHandshakeTimeout = EchoTlsListenOptionsExtensions.MaxHandshakeTimeout - ConnectionSweeper.KestrelHandshakeTimeout(TimeSpan.Zero);
+        if (options.HandshakeTimeout > maxHandshakeTimeout)
+        {
+            failures.Add($"{Section}:HandshakeTimeout must be at most {maxHandshakeTimeout}; got {options.HandshakeTimeout}.");
+        }
+
         RequirePositive(nameof(EchoOptions.RefusalLogInterval), options.RefusalLogInterval, failures);
         ValidateProxyProtocol(options, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

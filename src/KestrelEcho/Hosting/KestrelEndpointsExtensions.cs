@@ -8,7 +8,6 @@ using KestrelEcho.Proxy;
 using KestrelEcho.Tls;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Options;
 
 namespace KestrelEcho.Hosting;
@@ -37,22 +36,18 @@ internal static class KestrelEndpointsExtensions
 
             kestrel.Listen(echo.Address, echo.Port, listen =>
             {
-                listen.UseEchoPath(echo, tls: null);
+                listen.UseEchoPath(echo, certificates: null);
                 endpoints.Echo = listen;
             });
 
             if (echoTls.Enabled)
             {
-                var certificate = EchoTlsCertificate.Load(echoTls);
+                var certificates = services.GetRequiredService<EchoTlsCertificateStore>();
                 kestrel.Listen(echoTls.Address, echoTls.Port, listen =>
                 {
                     // Raw echo, not HTTP: offering h2 or http/1.1 through ALPN would mislead clients.
                     listen.Protocols = HttpProtocols.None;
-                    listen.UseEchoPath(echo, tls: new HttpsConnectionAdapterOptions
-                    {
-                        ServerCertificate = certificate,
-                        HandshakeTimeout = echo.HandshakeTimeout,
-                    });
+                    listen.UseEchoPath(echo, certificates);
                     endpoints.EchoTls = listen;
                 });
             }
@@ -80,7 +75,7 @@ internal static class KestrelEndpointsExtensions
     /// The path of one connection to an echo endpoint, outermost layer first. Each layer refuses what it can before
     /// the next one costs anything, and records why on the connection's session; none calls back into another.
     /// </summary>
-    private static void UseEchoPath(this ListenOptions listen, EchoOptions echo, HttpsConnectionAdapterOptions? tls)
+    private static void UseEchoPath(this ListenOptions listen, EchoOptions echo, EchoTlsCertificateStore? certificates)
     {
         // 1. The session: registered, counted, and in one finally closed, counted, logged (or summarized) and unregistered.
         listen.UseConnectionTracking();
@@ -94,11 +89,12 @@ internal static class KestrelEndpointsExtensions
         // 4. Echo:MaxConnectionsPerIp, on the client the header named: refused before any TLS byte is sent.
         listen.UseClientLimit();
 
-        // 5. TLS, on the TLS echo endpoint (Echo:HandshakeTimeout).
-        if (tls is not null)
+        // 5. TLS, on the TLS echo endpoint: 1.2 or 1.3, the certificate in force; the sweeper closes a handshake that
+        //    outlasts Echo:HandshakeTimeout.
+        if (certificates is not null)
         {
             listen.UseStage(ConnectionStage.TlsHandshake);
-            listen.UseHttps(tls);
+            listen.UseEchoTls(certificates, ConnectionSweeper.KestrelHandshakeTimeout(echo.HandshakeTimeout));
         }
 
         // 6. The echo loop, and only the loop.

@@ -10,6 +10,9 @@ internal static class TlsServiceCollectionExtensions
             .BindConfiguration(EchoTlsOptions.SectionName)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<EchoTlsOptions>, EchoTlsOptionsValidator>();
+
+        // Resolved only when the endpoint is enabled: loading the certificate and watching its files starts there.
+        services.AddSingleton<EchoTlsCertificateStore>();
         return services;
     }
 }

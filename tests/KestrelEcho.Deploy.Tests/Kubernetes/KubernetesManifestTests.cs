@@ -133,16 +133,25 @@ public sealed class KubernetesManifestTests(EchoAppFactory app) : EchoAppTest<Ec
             "deploy/kubernetes/base/appsettings.json differs from the repository's appsettings.json");
     }
 
-    [Fact]
-    public async Task AdminApiKey_ComesFromASecretReference_WithNoSecretCommitted()
+    /// <summary>
+    /// A sidecar (a service mesh's proxy) makes every caller of the pod loopback, and loopback without a key may
+    /// read /connections: so the key's Secret is required, and a pod without it does not start.
+    /// </summary>
+    [Theory]
+    [InlineData(Base)]
+    [InlineData(ProxyProtocol)]
+    [InlineData(PrometheusOperator)]
+    public async Task AdminApiKey_ComesFromARequiredSecret_WithNoSecretCommitted(string kustomization)
     {
-        var manifests = await KubernetesManifests.RenderAsync(Base);
+        var manifests = await KubernetesManifests.RenderAsync(kustomization);
         var container = manifests.Find("Deployment", "kestrel-echo").Map("spec").Map("template").Map("spec").Seq("containers").Named("kestrel-echo");
 
         var apiKey = container.Seq("env").Named("Admin__ApiKey");
+        var secret = apiKey.Map("valueFrom").Map("secretKeyRef");
 
         Assert.Null(apiKey.ScalarOrNull("value"));
-        Assert.Equal("api-key", apiKey.Map("valueFrom").Map("secretKeyRef").Scalar("key"));
+        Assert.Equal("api-key", secret.Scalar("key"));
+        Assert.Equal("false", secret.ScalarOrNull("optional") ?? "false");
         Assert.DoesNotContain("Secret", manifests.Kinds);
     }
 

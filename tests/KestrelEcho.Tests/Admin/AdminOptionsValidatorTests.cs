@@ -44,6 +44,23 @@ public sealed class AdminOptionsValidatorTests
         Assert.Contains(result.Failures!, static f => f.Contains("Admin:Address", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void AllowedHosts_NamesAndAddresses_AreValid()
+    {
+        Assert.True(Validate(new AdminOptions { AllowedHosts = ["echo-ops.internal", "kestrel-echo-ops", "192.0.2.10", "2001:db8::1", "[2001:db8::2]"] }).Succeeded);
+    }
+
+    [Fact]
+    public void AllowedHosts_WithPortSchemeOrWildcard_AreRefused_EachNamedWithItsIndex()
+    {
+        var result = Validate(new AdminOptions { AllowedHosts = ["ok.internal", "echo-ops.internal:8080", "http://echo-ops.internal", "*", "*.internal", ""] });
+
+        Assert.Equal(
+            ["Admin:AllowedHosts:1", "Admin:AllowedHosts:2", "Admin:AllowedHosts:3", "Admin:AllowedHosts:4", "Admin:AllowedHosts:5"],
+            result.Failures!.Select(static f => f[..f.IndexOf(' ', StringComparison.Ordinal)]));
+        Assert.All(result.Failures!, static f => Assert.Contains("host name or an IP address", f, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(9090)]

@@ -55,6 +55,17 @@ public sealed class ApiKeyTests() : ConfiguredAppTest(("Admin:ApiKey", Key))
     }
 
     [Fact]
+    public async Task RightKey_AnyHostHeader_Is200()
+    {
+        using var http = ClientWithTheKey();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/connections") { Headers = { Host = "rebind.evil.example" } };
+
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task EveryPathUnderConnections_IsBehindTheKey()
     {
         using var http = App.CreateClient();

@@ -5,7 +5,7 @@ using System.Text.Json;
 using KestrelEcho.Testing;
 using KestrelEcho.Tests.Infrastructure;
 
-namespace KestrelEcho.Tests.Ops;
+namespace KestrelEcho.Tests.Admin;
 
 public sealed class ConnectionDetailTests(EchoAppFactory app) : EchoAppTest<EchoAppFactory>(app)
 {

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using KestrelEcho.Testing;
 
-namespace KestrelEcho.Tests.Ops;
+namespace KestrelEcho.Tests.Admin;
 
 public sealed class ConnectionsEndpointTests(EchoAppFactory app) : EchoAppTest<EchoAppFactory>(app)
 {
