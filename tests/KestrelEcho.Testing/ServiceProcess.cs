@@ -30,10 +30,15 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         : _process.Id;
 
     /// <summary>The service's resident memory now, from /proc (Linux).</summary>
-    public long ResidentBytes()
+    public long ResidentBytes() => StatusBytes("VmRSS:");
+
+    /// <summary>The most resident memory the service has had so far (its high-water mark), from /proc (Linux).</summary>
+    public long PeakResidentBytes() => StatusBytes("VmHWM:");
+
+    private long StatusBytes(string field)
     {
-        var line = File.ReadLines($"/proc/{Id}/status").First(static l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        var kilobytes = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        var line = File.ReadLines($"/proc/{Id}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
+        var kilobytes = long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
         return kilobytes * 1024;
     }
 

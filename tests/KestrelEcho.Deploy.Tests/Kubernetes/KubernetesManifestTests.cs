@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -60,6 +61,24 @@ public sealed class KubernetesManifestTests(EchoAppFactory app) : EchoAppTest<Ec
         Assert.True(
             grace > preStop + shutdown,
             $"terminationGracePeriodSeconds {grace.TotalSeconds} s must outlast preStop ({preStop.TotalSeconds} s) plus the service's shutdown ({shutdown.TotalSeconds} s, from Echo:ShutdownDelay and Echo:DrainTimeout), or the drain is SIGKILLed");
+    }
+
+    [Theory]
+    [InlineData(Base)]
+    [InlineData(ProxyProtocol)]
+    [InlineData(PrometheusOperator)]
+    public async Task MemoryLimit_HoldsMaxConnectionsClientsThatDoNotRead(string kustomization)
+    {
+        var manifests = await KubernetesManifests.RenderAsync(kustomization);
+        var container = manifests.Find("Deployment", "kestrel-echo").Map("spec").Map("template").Map("spec").Seq("containers").Named("kestrel-echo");
+        var maxConnections = ServiceSettings.Echo(PodSettings(manifests, container)).MaxConnections;
+        var worstCase = MemoryBudget.WorstCase(maxConnections);
+
+        var limit = Quantity(container.Map("resources").Map("limits").Scalar("memory"));
+
+        Assert.True(
+            limit >= worstCase,
+            $"the memory limit, {limit / (1024 * 1024)} MiB, is under the process's worst case, {worstCase / (1024 * 1024)} MiB for Echo:MaxConnections {maxConnections} clients that do not read (docs/operations.md, \"Memory per connection\"): the pod would be OOM-killed");
     }
 
     [Fact]
@@ -203,6 +222,14 @@ public sealed class KubernetesManifestTests(EchoAppFactory app) : EchoAppTest<Ec
             .Where(static variable => variable.ScalarOrNull("value") is not null)
             .ToDictionary(static variable => variable.Scalar("name"), static variable => (string?)variable.Scalar("value"));
         return ServiceSettings.FromJson(json, environment);
+    }
+
+    /// <summary>A Kubernetes memory quantity: bytes, or with a binary suffix (Ki, Mi, Gi, Ti).</summary>
+    private static long Quantity(string value)
+    {
+        var power = Array.IndexOf(["", "Ki", "Mi", "Gi", "Ti"], value.TrimStart("0123456789".ToCharArray()));
+        Assert.True(power >= 0, $"memory quantity {value}: only plain bytes and Ki, Mi, Gi, Ti are read here");
+        return long.Parse(value.TrimEnd("KMGTi".ToCharArray()), CultureInfo.InvariantCulture) << (10 * power);
     }
 
     private static async Task<string[]> CheckNamesAsync(HttpClient http, string path)

@@ -67,6 +67,19 @@ public sealed class SystemdUnitTests : IDisposable
         Assert.True(limit >= maxConnections + 1000, $"LimitNOFILE {limit} leaves too little above Echo:MaxConnections {maxConnections}");
     }
 
+    [Fact]
+    public void MemoryMax_HoldsMaxConnectionsClientsThatDoNotRead()
+    {
+        var maxConnections = ServiceSettings.Echo(ServiceSettings.Shipped()).MaxConnections;
+        var worstCase = MemoryBudget.WorstCase(maxConnections);
+
+        var limit = Bytes(Value("MemoryMax"));
+
+        Assert.True(
+            limit >= worstCase,
+            $"MemoryMax {limit / (1024 * 1024)} MiB is under the process's worst case, {worstCase / (1024 * 1024)} MiB for Echo:MaxConnections {maxConnections} clients that do not read (docs/operations.md, \"Memory per connection\"): systemd would kill it");
+    }
+
     [Theory]
     [InlineData("DynamicUser", "yes")]
     [InlineData("NoNewPrivileges", "yes")]
@@ -96,6 +109,14 @@ public sealed class SystemdUnitTests : IDisposable
     {
         Assert.EndsWith("s", value, StringComparison.Ordinal);
         return TimeSpan.FromSeconds(int.Parse(value[..^1], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>A systemd size: bytes, or with a K, M, G or T suffix (powers of 1024).</summary>
+    private static long Bytes(string value)
+    {
+        var power = "KMGT".IndexOf(value[^1], StringComparison.Ordinal) + 1;
+        var number = long.Parse(power == 0 ? value : value[..^1], CultureInfo.InvariantCulture);
+        return number << (10 * power);
     }
 
     /// <summary>The [Service] section's settings, key to values (a key may repeat).</summary>
