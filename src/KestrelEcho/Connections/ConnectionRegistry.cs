@@ -43,9 +43,9 @@ internal sealed class ConnectionRegistry(TimeProvider timeProvider, int recentCa
     }
 
     /// <summary>Moves the session from the live set to the closed ones, with its close reason.</summary>
-    public void Close(EchoSession session, CloseReason reason)
+    public void Close(EchoSession session, CloseReason reason, long closedTimestamp)
     {
-        session.OnClosed(reason, timeProvider.GetTimestamp());
+        session.OnClosed(reason, closedTimestamp);
         if (_sessions.TryRemove(session.Id, out _))
         {
             Interlocked.Increment(ref _closed);

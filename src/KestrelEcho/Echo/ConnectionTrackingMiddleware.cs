@@ -69,7 +69,9 @@ internal sealed class ConnectionTrackingMiddleware(
         await connection.Transport.Input.CompleteAsync();
         await connection.Transport.Output.CompleteAsync();
 
-        var duration = timeProvider.GetElapsedTime(session.StartTimestamp);
+        // One reading for the metric, the log line and /connections, so all three show the same duration.
+        var closedTimestamp = timeProvider.GetTimestamp();
+        var duration = timeProvider.GetElapsedTime(session.StartTimestamp, closedTimestamp);
         metrics.ConnectionClosed(reason, duration);
         if (session.WasRefused)
         {
@@ -89,7 +91,7 @@ internal sealed class ConnectionTrackingMiddleware(
 
         // Last: once a connection has left the registry, its close is counted and logged, so whoever waits for the
         // registry to empty (the drain, tests) sees everything about it.
-        registry.Close(session, reason);
+        registry.Close(session, reason, closedTimestamp);
     }
 
     /// <summary>

@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using KestrelEcho.Testing;
 using KestrelEcho.Tests.Infrastructure;
 
@@ -33,6 +35,11 @@ public sealed class ConnectionDetailTests(EchoAppFactory app) : EchoAppTest<Echo
         var times = closed.GetProperty("timeline").EnumerateArray().Select(static e => e.GetProperty("at").GetDateTimeOffset()).ToList();
         Assert.Equal(times.Order(), times);
         Assert.Equal("client_closed", closed.GetProperty("timeline")[4].GetProperty("reason").GetString());
+
+        // The close line and /connections show one duration, not two clock readings apart.
+        var closeLine = Assert.Single(App.Logs.WithEvent("ConnectionClosed"), entry => entry.Message.StartsWith($"Connection {id} ", StringComparison.Ordinal));
+        var loggedMs = double.Parse(Regex.Match(closeLine.Message, @"after (\d+\.\d) ms").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.Equal(Math.Round(closed.GetProperty("durationSeconds").GetDouble() * 1000, 1), loggedMs, 0.051);
     }
 
     [Fact]
