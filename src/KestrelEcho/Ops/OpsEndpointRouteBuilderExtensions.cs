@@ -1,5 +1,6 @@
 using KestrelEcho.Admin;
 using KestrelEcho.Health;
+using KestrelEcho.Telemetry;
 
 namespace KestrelEcho.Ops;
 
@@ -11,7 +12,12 @@ internal static class OpsEndpointRouteBuilderExtensions
     public static WebApplication MapOpsEndpoints(this WebApplication app)
     {
         app.MapHealthEndpoints();
-        app.MapPrometheusScrapingEndpoint().WithMetadata(new HttpMethodMetadata(s_readMethods));
+        app.MapPrometheusScrapingEndpoint(
+                path: null,
+                meterProvider: null,
+                configureBranchedPipeline: static scrape => scrape.Use(BufferedScrape.InvokeAsync),
+                optionsName: null)
+            .WithMetadata(new HttpMethodMetadata(s_readMethods));
         app.MapConnectionsEndpoints();
         return app;
     }
