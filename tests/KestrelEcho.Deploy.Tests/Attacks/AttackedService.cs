@@ -50,7 +50,7 @@ internal sealed class AttackedService : IAsyncDisposable
                 await network.AddLocalRouteAsync(local);
             }
 
-            sockets = NamespaceSockets.Enter(network);
+            sockets = await NamespaceSockets.EnterAsync(network);
             var process = ServiceProcess.StartUnder(
                 network.ExecPrefix,
                 ["--Echo:RefusalLogInterval", scale.RefusalLogInterval.ToString("c", CultureInfo.InvariantCulture), .. settings]);

@@ -9,7 +9,7 @@ namespace KestrelEcho.Deploy.Tests.Attacks;
 /// (a client process has the same 20,000 open files as the service), so a flood of refusals opens and closes as
 /// fast as the service refuses, while connections the service keeps stay held until the flood is disposed.
 /// </summary>
-internal sealed class Flood(int maxOpen) : IDisposable
+internal sealed class Flood(int maxOpen) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _openSlots = new(maxOpen, maxOpen);
     private readonly ConcurrentDictionary<Socket, Task> _open = new();
@@ -66,7 +66,7 @@ internal sealed class Flood(int maxOpen) : IDisposable
         Poll.UntilAsync(() => _closedByService >= count, timeout, () => $"the service to close {count} of {_opened} connections; it closed {_closedByService}");
 
     /// <summary>Closes what the service still keeps.</summary>
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         _disposed = true;
         foreach (var socket in _open.Keys)
@@ -74,7 +74,7 @@ internal sealed class Flood(int maxOpen) : IDisposable
             socket.Dispose();
         }
 
-        Task.WaitAll([.. _open.Values], TimeSpan.FromSeconds(30));
+        await Task.WhenAll(_open.Values).WaitAsync(TimeSpan.FromSeconds(30));
         _openSlots.Dispose();
     }
 

@@ -22,15 +22,27 @@ public sealed partial class NamespaceSockets : IDisposable
     private readonly BlockingCollection<(AddressFamily Family, TaskCompletionSource<Socket> Created)> _requests = [];
     private readonly Thread _thread;
 
-    private NamespaceSockets(NetworkNamespace network)
+    private NamespaceSockets(NetworkNamespace network, TaskCompletionSource entered)
     {
-        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _thread = new Thread(() => Serve(network, entered)) { IsBackground = true, Name = $"sockets in {network.Name}" };
         _thread.Start();
-        entered.Task.GetAwaiter().GetResult();
     }
 
-    public static NamespaceSockets Enter(NetworkNamespace network) => new(network);
+    public static async Task<NamespaceSockets> EnterAsync(NetworkNamespace network)
+    {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sockets = new NamespaceSockets(network, entered);
+        try
+        {
+            await entered.Task;
+            return sockets;
+        }
+        catch
+        {
+            sockets.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>A new TCP socket in the namespace (not yet bound or connected), with Nagle off.</summary>
     public async Task<Socket> CreateAsync(AddressFamily family)
