@@ -24,6 +24,8 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>The service's process id (not the systemd stand-in's).</summary>
     public int Id => Stdout.FirstOrDefault(static line => line.StartsWith(ServicePidPrefix, StringComparison.Ordinal)) is { } pidLine
         ? int.Parse(pidLine[ServicePidPrefix.Length..], CultureInfo.InvariantCulture)
@@ -107,8 +109,11 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>Waits for the start-up line that names the HTTP endpoint and returns the bound endpoint.</summary>
     public Task<IPEndPoint> WaitForHttpEndPointAsync() => WaitForEndPointAsync(HttpListeningLine(), "HTTP");
 
-    /// <summary>Waits for the start-up line that names the TLS echo endpoint and returns the bound endpoint.</summary>
+    /// <summary>Waits for the start-up line that names the TLS echo endpoint (EchoTls:Enabled) and returns the bound endpoint.</summary>
     public Task<IPEndPoint> WaitForEchoTlsEndPointAsync() => WaitForEndPointAsync(EchoTlsListeningLine(), "TLS echo");
+
+    /// <summary>Waits for the start-up line that names the admin endpoint (Admin:Port) and returns the bound endpoint.</summary>
+    public Task<IPEndPoint> WaitForAdminEndPointAsync() => WaitForEndPointAsync(AdminListeningLine(), "admin");
 
     /// <summary>Waits for a line of output that contains <paramref name="text"/>; returns it.</summary>
     public async Task<string> WaitForLineAsync(string text, TimeSpan? timeout = null)
@@ -181,4 +186,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     [GeneratedRegex(@"HTTP endpoint listening on http://(?<endpoint>\S+)")]
     private static partial Regex HttpListeningLine();
+
+    [GeneratedRegex(@"Admin endpoint listening on http://(?<endpoint>\S+)")]
+    private static partial Regex AdminListeningLine();
 }

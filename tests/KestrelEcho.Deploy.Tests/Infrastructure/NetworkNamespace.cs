@@ -13,6 +13,9 @@ public sealed class NetworkNamespace : IAsyncDisposable
 
     public string Name { get; }
 
+    /// <summary>The file that stands for the namespace: what <c>setns</c> enters (<see cref="NamespaceSockets"/>).</summary>
+    public string Path => $"/var/run/netns/{Name}";
+
     /// <summary>What runs a command inside the namespace: put it in front of the command line.</summary>
     public string[] ExecPrefix => [DeployTools.Ip, "netns", "exec", Name];
 
@@ -38,6 +41,14 @@ public sealed class NetworkNamespace : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Makes every address of <paramref name="network"/> (IPv6) the namespace's own, without adding one of them:
+    /// <c>ip -6 route add local NET dev lo</c>. A client binds any of them with <c>IP_FREEBIND</c>, so one /64 gives
+    /// as many distinct sources as a test wants.
+    /// </summary>
+    public async Task AddLocalRouteAsync(IPNetwork network) =>
+        AssertSucceeded(await RunAsync("ip", "-6", "route", "add", "local", network.ToString(), "dev", "lo"));
 
     /// <summary>Runs <paramref name="command"/> inside the namespace to completion.</summary>
     public Task<ToolResult> RunAsync(params string[] command) => ChildProcess.RunAsync(ExecPrefix[0], [.. ExecPrefix[1..], .. command]);
