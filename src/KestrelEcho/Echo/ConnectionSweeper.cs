@@ -11,10 +11,10 @@ namespace KestrelEcho.Echo;
 internal sealed class ConnectionSweeper(ConnectionRegistry registry, EchoSettings settings, IOptions<EchoOptions> startup, TimeProvider timeProvider)
     : BackgroundService
 {
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
     /// <summary>Read at start, like the backstop Kestrel's TLS layer was given (see <see cref="KestrelHandshakeTimeout"/>).</summary>
     private readonly TimeSpan _handshakeTimeout = startup.Value.HandshakeTimeout;
-
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// The sweeper closes a handshake at <see cref="EchoOptions.HandshakeTimeout"/>, so the close says
