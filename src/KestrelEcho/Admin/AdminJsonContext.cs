@@ -8,4 +8,5 @@ namespace KestrelEcho.Admin;
 [JsonSerializable(typeof(ConnectionList))]
 [JsonSerializable(typeof(ClosedConnectionList))]
 [JsonSerializable(typeof(ConnectionDetailView))]
+[JsonSerializable(typeof(ClosedConnectionCount))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

@@ -6,6 +6,7 @@ namespace KestrelEcho.Admin;
 internal sealed record ClosedConnectionView(
     string Id,
     string Stage,
+    string Transport,
     string? RemoteAddress,
     int? RemotePort,
     string? LocalEndPoint,

@@ -7,6 +7,7 @@ internal sealed record ConnectionDetailView(
     string Id,
     string State,
     string Stage,
+    string Transport,
     string? RemoteAddress,
     int? RemotePort,
     string? LocalEndPoint,

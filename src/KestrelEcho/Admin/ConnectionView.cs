@@ -6,6 +6,7 @@ namespace KestrelEcho.Admin;
 internal sealed record ConnectionView(
     string Id,
     string Stage,
+    string Transport,
     string? RemoteAddress,
     int? RemotePort,
     string? LocalEndPoint,
@@ -14,4 +15,5 @@ internal sealed record ConnectionView(
     double AgeSeconds,
     long BytesReceived,
     long BytesSent,
-    DateTimeOffset LastActivityAt);
+    DateTimeOffset LastActivityAt,
+    double IdleSeconds);

@@ -8,6 +8,7 @@ internal sealed class ConnectionViews(TimeProvider timeProvider)
     public ConnectionView Live(EchoSession session, long now) => new(
         session.Id,
         session.Stage.ToName(),
+        ConnectionFilter.TransportOf(session),
         session.RemoteEndPoint?.Address.ToString(),
         session.RemoteEndPoint?.Port,
         session.LocalEndPoint?.ToString(),
@@ -16,11 +17,13 @@ internal sealed class ConnectionViews(TimeProvider timeProvider)
         timeProvider.GetElapsedTime(session.StartTimestamp, now).TotalSeconds,
         session.BytesReceived,
         session.BytesSent,
-        At(session, session.LastActivityTimestamp));
+        At(session, session.LastActivityTimestamp),
+        timeProvider.GetElapsedTime(session.LastActivityTimestamp, now).TotalSeconds);
 
     public ClosedConnectionView Closed(EchoSession session) => new(
         session.Id,
         session.Stage.ToName(),
+        ConnectionFilter.TransportOf(session),
         session.RemoteEndPoint?.Address.ToString(),
         session.RemoteEndPoint?.Port,
         session.LocalEndPoint?.ToString(),
@@ -40,6 +43,7 @@ internal sealed class ConnectionViews(TimeProvider timeProvider)
             session.Id,
             reason is null ? "open" : "closed",
             session.Stage.ToName(),
+            ConnectionFilter.TransportOf(session),
             session.RemoteEndPoint?.Address.ToString(),
             session.RemoteEndPoint?.Port,
             session.LocalEndPoint?.ToString(),

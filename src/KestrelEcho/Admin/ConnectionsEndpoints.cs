@@ -5,9 +5,6 @@ namespace KestrelEcho.Admin;
 
 internal static class ConnectionsEndpoints
 {
-    /// <summary>Enough to see a busy server at a glance without a multi-megabyte answer at 18,000 clients.</summary>
-    public const int DefaultLimit = 1000;
-
     private const string ClosedKind = "closed";
     private const string RefusedKind = "refused";
 
@@ -18,31 +15,51 @@ internal static class ConnectionsEndpoints
         connections.MapGet("", ListLive);
         connections.MapGet("/recent", ListRecent);
         connections.MapGet("/{id}", GetOne);
+        connections.MapDelete("", CloseMatching);
         connections.MapDelete("/{id}", CloseOne);
         return endpoints;
     }
 
-    private static Results<Ok<ConnectionList>, ProblemHttpResult> ListLive(
+    private static Results<Ok<ConnectionList>, ValidationProblem> ListLive(
+        HttpRequest request,
         ConnectionRegistry registry,
         ConnectionViews views,
-        TimeProvider timeProvider,
-        int? limit)
+        TimeProvider timeProvider)
     {
-        if (InvalidLimit(limit) is { } problem)
+        if (!ConnectionQuery.TryParse(request.Query, out var query, out var errors))
         {
-            return problem;
+            return BadQuery(errors);
         }
 
-        var take = limit ?? DefaultLimit;
         var sessions = registry.Snapshot();
         var now = timeProvider.GetTimestamp();
-        var listed = sessions
-            .OrderBy(static session => session.StartTimestamp)
-            .Take(take)
+        var matched = query.Apply(sessions, now, timeProvider);
+        var listed = matched
+            .Skip(query.Offset)
+            .Take(query.Limit)
             .Select(session => views.Live(session, now))
             .ToList();
 
-        return TypedResults.Ok(new ConnectionList(sessions.Count, take, listed));
+        return TypedResults.Ok(new ConnectionList(sessions.Count, matched.Count, query.Offset, query.Limit, listed));
+    }
+
+    private static Results<Ok<ClosedConnectionCount>, ValidationProblem> CloseMatching(
+        HttpRequest request,
+        ConnectionRegistry registry,
+        TimeProvider timeProvider)
+    {
+        if (!ConnectionFilter.TryParse(request.Query, out var filter, out var errors))
+        {
+            return BadQuery(errors);
+        }
+
+        // As DELETE /connections/{id}: each connection closes as soon as its echo loop wakes. A connection already
+        // closing for another reason keeps that reason and is not counted.
+        var now = timeProvider.GetTimestamp();
+        var closed = registry.Live()
+            .Where(session => filter.Matches(session, now, timeProvider))
+            .Count(static session => session.RequestClose(CloseReason.AdminClosed));
+        return TypedResults.Ok(new ClosedConnectionCount(closed));
     }
 
     private static Results<Ok<ClosedConnectionList>, ProblemHttpResult> ListRecent(
@@ -70,7 +87,7 @@ internal static class ConnectionsEndpoints
                 statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var take = limit ?? DefaultLimit;
+        var take = limit ?? ConnectionQuery.DefaultLimit;
         var sessions = recent.Snapshot();
         var listed = sessions.Take(take).Select(views.Closed).ToList();
         return TypedResults.Ok(new ClosedConnectionList(sessions.Count, recent.Capacity, take, listed));
@@ -102,6 +119,12 @@ internal static class ConnectionsEndpoints
         limit < 0
             ? TypedResults.Problem(detail: $"'limit' must be zero or more; got {limit}.", statusCode: StatusCodes.Status400BadRequest)
             : null;
+
+    private static ValidationProblem BadQuery(Dictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(
+            errors,
+            detail: string.Join(" ", errors.Values.SelectMany(static messages => messages)),
+            title: $"Bad query parameter: {string.Join(", ", errors.Keys)}");
 
     private static ProblemHttpResult UnknownConnection(string id) =>
         TypedResults.Problem(

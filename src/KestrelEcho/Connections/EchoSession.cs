@@ -21,6 +21,7 @@ internal sealed class EchoSession
     private IPEndPoint? _localEndPoint;
     private IPEndPoint? _proxyEndPoint;
     private int _stage;
+    private bool _isTls;
     private int _requestedReason = NoReason;
     private int _endReason = NoReason;
     private long _stageTimestamp;
@@ -66,6 +67,9 @@ internal sealed class EchoSession
 
     public ConnectionStage Stage => (ConnectionStage)Volatile.Read(ref _stage);
 
+    /// <summary>On the TLS echo endpoint, from the start of its handshake: what <c>/connections</c> shows as its transport.</summary>
+    public bool IsTls => Volatile.Read(ref _isTls);
+
     /// <summary>When the connection entered its current <see cref="Stage"/>.</summary>
     public long StageTimestamp => Volatile.Read(ref _stageTimestamp);
 
@@ -104,6 +108,11 @@ internal sealed class EchoSession
 
     public void EnterStage(ConnectionStage stage, long timestamp)
     {
+        if (stage == ConnectionStage.TlsHandshake)
+        {
+            Volatile.Write(ref _isTls, true);
+        }
+
         Volatile.Write(ref _stageTimestamp, timestamp);
         Volatile.Write(ref _stage, (int)stage);
     }

@@ -28,6 +28,7 @@ public sealed class AdminPortTests() : ConfiguredAppTest(("Admin:Port", "0"))
     [InlineData("GET", "/connections/recent")]
     [InlineData("POST", "/connections")]
     [InlineData("DELETE", "/connections/some-id")]
+    [InlineData("DELETE", "/connections?ip=127.0.0.1")]
     public async Task Connections_OnTheHttpPort_Is404(string method, string path)
     {
         using var http = App.CreateClient();

@@ -73,10 +73,12 @@ public sealed class ApiKeyTests() : ConfiguredAppTest(("Admin:ApiKey", Key))
         using var withQuery = await http.GetAsync("/connections?limit=1", TestContext.Current.CancellationToken);
         using var trailingSlash = await http.GetAsync("/connections/", TestContext.Current.CancellationToken);
         using var otherCase = await http.GetAsync("/CONNECTIONS", TestContext.Current.CancellationToken);
+        using var deleteMatching = await http.DeleteAsync("/connections?ip=127.0.0.1", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Unauthorized, withQuery.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, trailingSlash.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, otherCase.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, deleteMatching.StatusCode);
     }
 
     [Theory]
