@@ -50,6 +50,29 @@ public static class SocketExtensions
     }
 
     /// <summary>
+    /// The first bytes the server sends: none when it closes the connection (with FIN, or a reset) without a word;
+    /// a failure when it neither sends nor closes within the test's time.
+    /// </summary>
+    public static async Task<byte[]> ReceiveFirstAsync(this Socket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            var read = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+            return buffer[..read];
+        }
+        catch (SocketException exception) when (exception.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            return [];
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Assert.Fail("The service neither answered nor closed the connection before the test's time ran out.");
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Reads until the server closes, by FIN or by reset (a server refusing a client that already sent data may
     /// reset it); returns everything read before.
     /// </summary>

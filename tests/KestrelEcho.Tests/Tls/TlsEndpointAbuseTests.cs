@@ -47,7 +47,7 @@ public sealed class TlsEndpointAbuseTests(TlsEchoAppFactory app) : EchoAppTest<T
         using var socket = await ConnectToTheTlsPortAsync(timeout.Token);
 
         await socket.SendAllAsync(bytes, timeout.Token);
-        var answer = await FirstAnswerAsync(socket, timeout.Token);
+        var answer = await socket.ReceiveFirstAsync(timeout.Token);
 
         Assert.Empty(answer);
 
@@ -94,31 +94,8 @@ public sealed class TlsEndpointAbuseTests(TlsEchoAppFactory app) : EchoAppTest<T
         var sinceConnect = Stopwatch.StartNew();
         using var socket = await ConnectToTheTlsPortAsync(cancellationToken);
         await socket.SendAllAsync(start, cancellationToken);
-        var answer = await FirstAnswerAsync(socket, cancellationToken);
+        var answer = await socket.ReceiveFirstAsync(cancellationToken);
         return (answer, sinceConnect.Elapsed, (IPEndPoint)socket.LocalEndPoint!);
-    }
-
-    /// <summary>
-    /// The first bytes the service sends: none when it closes the connection (with FIN, or a reset) without a word;
-    /// a failure when it neither sends nor closes within the test's time.
-    /// </summary>
-    private static async Task<byte[]> FirstAnswerAsync(Socket socket, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[4096];
-        try
-        {
-            var read = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
-            return buffer[..read];
-        }
-        catch (SocketException exception) when (exception.SocketErrorCode == SocketError.ConnectionReset)
-        {
-            return [];
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            Assert.Fail("The service neither answered nor closed the connection before the test's time ran out.");
-            throw;
-        }
     }
 
     private Task<Socket> ConnectToTheTlsPortAsync(CancellationToken cancellationToken) =>

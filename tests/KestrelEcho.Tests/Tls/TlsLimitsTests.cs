@@ -101,7 +101,7 @@ public sealed class TlsLimitsTests : FreshAppTest
     /// <summary>The first byte of a TLS handshake record, as a ServerHello starts.</summary>
     private const byte HandshakeRecord = 0x16;
 
-    /// <summary>Sends a ClientHello from a plain socket and returns whatever the server sent until it closed, or the first read.</summary>
+    /// <summary>Sends a ClientHello from a plain socket and returns the server's first answer: empty when it closed without one.</summary>
     private static async Task<byte[]> SendClientHelloAsync(EchoAppFactory app, byte[] clientHello, IPAddress? source, CancellationToken cancellationToken)
     {
         using var socket = await TcpClients.ConnectAsync(app.EchoTlsEndPoint, cancellationToken, source);
@@ -114,16 +114,7 @@ public sealed class TlsLimitsTests : FreshAppTest
             // Refused before our send: the reset is the answer; what was received (nothing) is read below.
         }
 
-        var buffer = new byte[16 * 1024];
-        try
-        {
-            var read = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
-            return buffer[..read];
-        }
-        catch (SocketException exception) when (exception.SocketErrorCode == SocketError.ConnectionReset)
-        {
-            return [];
-        }
+        return await socket.ReceiveFirstAsync(cancellationToken);
     }
 
     /// <summary>The close reason of the one connection the app has closed so far.</summary>
