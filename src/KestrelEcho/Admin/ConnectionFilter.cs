@@ -15,17 +15,15 @@ internal sealed record ConnectionFilter(
     TimeSpan? MinIdle,
     TimeSpan? MinAge,
     bool? Proxied,
-    bool? Tls)
+    ConnectionTransport? Transport)
 {
     public const string Parameters = "ip, state, minIdle, minAge, proxied, transport";
-
-    public const string TcpTransport = "tcp";
-    public const string TlsTransport = "tls";
 
     private static readonly (string, ConnectionStage)[] s_stages =
         [.. Enum.GetValues<ConnectionStage>().Select(static stage => (stage.ToName(), stage))];
 
-    private static readonly (string, bool)[] s_transports = [(TcpTransport, false), (TlsTransport, true)];
+    private static readonly (string, ConnectionTransport)[] s_transports =
+        [.. Enum.GetValues<ConnectionTransport>().Select(static transport => (transport.ToName(), transport))];
     private static readonly (string, bool)[] s_booleans = [("true", true), ("false", false)];
 
     public bool IsEmpty => this == new ConnectionFilter(null, null, null, null, null, null);
@@ -67,10 +65,8 @@ internal sealed record ConnectionFilter(
             && (MinIdle is null || timeProvider.GetElapsedTime(session.LastActivityTimestamp, now) >= MinIdle)
             && (MinAge is null || timeProvider.GetElapsedTime(session.StartTimestamp, now) >= MinAge)
             && (Proxied is null || (session.ProxyEndPoint is not null) == Proxied)
-            && (Tls is null || session.IsTls == Tls);
+            && (Transport is null || session.Transport == Transport);
     }
-
-    public static string TransportOf(EchoSession session) => session.IsTls ? TlsTransport : TcpTransport;
 
     private static IPNetwork? ReadNetwork(QueryReader reader)
     {

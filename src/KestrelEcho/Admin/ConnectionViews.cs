@@ -8,7 +8,7 @@ internal sealed class ConnectionViews(TimeProvider timeProvider)
     public ConnectionView Live(EchoSession session, long now) => new(
         session.Id,
         session.Stage.ToName(),
-        ConnectionFilter.TransportOf(session),
+        session.Transport.ToName(),
         session.RemoteEndPoint?.Address.ToString(),
         session.RemoteEndPoint?.Port,
         session.LocalEndPoint?.ToString(),
@@ -23,7 +23,7 @@ internal sealed class ConnectionViews(TimeProvider timeProvider)
     public ClosedConnectionView Closed(EchoSession session) => new(
         session.Id,
         session.Stage.ToName(),
-        ConnectionFilter.TransportOf(session),
+        session.Transport.ToName(),
         session.RemoteEndPoint?.Address.ToString(),
         session.RemoteEndPoint?.Port,
         session.LocalEndPoint?.ToString(),
@@ -43,7 +43,7 @@ internal sealed class ConnectionViews(TimeProvider timeProvider)
             session.Id,
             reason is null ? "open" : "closed",
             session.Stage.ToName(),
-            ConnectionFilter.TransportOf(session),
+            session.Transport.ToName(),
             session.RemoteEndPoint?.Address.ToString(),
             session.RemoteEndPoint?.Port,
             session.LocalEndPoint?.ToString(),

@@ -30,9 +30,9 @@ internal sealed class ConnectionRegistry(TimeProvider timeProvider, int recentCa
     public RecentConnections Refused { get; } = new(recentCapacity);
 
     /// <summary>Registers a connection Kestrel has just accepted; its session starts now.</summary>
-    public EchoSession Open(ConnectionContext connection)
+    public EchoSession Open(ConnectionContext connection, ConnectionTransport transport)
     {
-        var session = new EchoSession(connection, timeProvider.GetUtcNow(), timeProvider.GetTimestamp());
+        var session = new EchoSession(connection, transport, timeProvider.GetUtcNow(), timeProvider.GetTimestamp());
         if (!_sessions.TryAdd(session.Id, session))
         {
             throw new InvalidOperationException($"Connection id '{session.Id}' is already registered.");

@@ -21,7 +21,6 @@ internal sealed class EchoSession
     private IPEndPoint? _localEndPoint;
     private IPEndPoint? _proxyEndPoint;
     private int _stage;
-    private bool _isTls;
     private int _requestedReason = NoReason;
     private int _endReason = NoReason;
     private long _stageTimestamp;
@@ -36,10 +35,11 @@ internal sealed class EchoSession
     private long _closedTimestamp;
     private CloseReason? _closeReason;
 
-    public EchoSession(ConnectionContext connection, DateTimeOffset connectedAt, long startTimestamp)
+    public EchoSession(ConnectionContext connection, ConnectionTransport transport, DateTimeOffset connectedAt, long startTimestamp)
     {
         _connection = connection;
         Id = connection.ConnectionId;
+        Transport = transport;
         _remoteEndPoint = (connection.RemoteEndPoint as IPEndPoint).Unmapped();
         _localEndPoint = (connection.LocalEndPoint as IPEndPoint).Unmapped();
         ConnectedAt = connectedAt;
@@ -67,8 +67,8 @@ internal sealed class EchoSession
 
     public ConnectionStage Stage => (ConnectionStage)Volatile.Read(ref _stage);
 
-    /// <summary>On the TLS echo endpoint, from the start of its handshake: what <c>/connections</c> shows as its transport.</summary>
-    public bool IsTls => Volatile.Read(ref _isTls);
+    /// <summary>The endpoint's transport, so a TLS connection refused before its handshake still shows as TLS.</summary>
+    public ConnectionTransport Transport { get; }
 
     /// <summary>When the connection entered its current <see cref="Stage"/>.</summary>
     public long StageTimestamp => Volatile.Read(ref _stageTimestamp);
@@ -108,11 +108,6 @@ internal sealed class EchoSession
 
     public void EnterStage(ConnectionStage stage, long timestamp)
     {
-        if (stage == ConnectionStage.TlsHandshake)
-        {
-            Volatile.Write(ref _isTls, true);
-        }
-
         Volatile.Write(ref _stageTimestamp, timestamp);
         Volatile.Write(ref _stage, (int)stage);
     }

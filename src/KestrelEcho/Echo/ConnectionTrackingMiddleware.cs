@@ -12,6 +12,7 @@ namespace KestrelEcho.Echo;
 /// </summary>
 internal sealed class ConnectionTrackingMiddleware(
     ConnectionDelegate next,
+    ConnectionTransport transport,
     ConnectionRegistry registry,
     EchoMetrics metrics,
     RefusalLog refusals,
@@ -20,7 +21,7 @@ internal sealed class ConnectionTrackingMiddleware(
 {
     public async Task OnConnectedAsync(ConnectionContext connection)
     {
-        var session = registry.Open(connection);
+        var session = registry.Open(connection, transport);
         connection.Features.Set(session);
         metrics.ConnectionOpened();
         EchoLog.ConnectionAccepted(logger, session.Id, session.RemoteEndPoint, session.LocalEndPoint);

@@ -6,7 +6,7 @@ namespace KestrelEcho.Echo;
 /// <summary>The echo path's layers, to be added to an endpoint outermost first.</summary>
 internal static class EchoListenOptionsExtensions
 {
-    public static void UseConnectionTracking(this ListenOptions listen)
+    public static void UseConnectionTracking(this ListenOptions listen, ConnectionTransport transport)
     {
         var services = listen.ApplicationServices;
         var registry = services.GetRequiredService<ConnectionRegistry>();
@@ -15,7 +15,7 @@ internal static class EchoListenOptionsExtensions
         var timeProvider = services.GetRequiredService<TimeProvider>();
         var logger = services.GetRequiredService<ILogger<ConnectionTrackingMiddleware>>();
         listen.Use(next =>
-            new ConnectionTrackingMiddleware(next, registry, metrics, refusals, timeProvider, logger).OnConnectedAsync);
+            new ConnectionTrackingMiddleware(next, transport, registry, metrics, refusals, timeProvider, logger).OnConnectedAsync);
     }
 
     public static void UseConnectionLimit(this ListenOptions listen)

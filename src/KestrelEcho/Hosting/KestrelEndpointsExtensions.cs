@@ -78,7 +78,7 @@ internal static class KestrelEndpointsExtensions
     private static void UseEchoPath(this ListenOptions listen, EchoOptions echo, EchoTlsCertificateStore? certificates)
     {
         // 1. The session: registered, counted, and in one finally closed, counted, logged (or summarized) and unregistered.
-        listen.UseConnectionTracking();
+        listen.UseConnectionTracking(certificates is null ? ConnectionTransport.Tcp : ConnectionTransport.Tls);
 
         // 2. Echo:MaxConnections and the drain: every stage counts, so a silent client cannot hold a slot uncounted.
         listen.UseConnectionLimit();

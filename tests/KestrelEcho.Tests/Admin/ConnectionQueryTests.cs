@@ -113,7 +113,7 @@ public sealed class ConnectionQueryTests
         _time.Advance(TimeSpan.FromSeconds(30));
         var proxied = Open("proxied", "10.0.0.2");
         proxied.OnProxyHeader(new IPEndPoint(IPAddress.Parse("10.0.0.20"), 1), null);
-        var tls = Open("tls", "10.0.0.3");
+        var tls = Open("tls", "10.0.0.3", transport: ConnectionTransport.Tls);
         tls.EnterStage(ConnectionStage.TlsHandshake, _time.GetTimestamp());
         idle.EnterStage(ConnectionStage.Echo, _time.GetTimestamp());
         _time.Advance(TimeSpan.FromSeconds(1));
@@ -130,10 +130,10 @@ public sealed class ConnectionQueryTests
         Assert.Equal(["idle"], Ids(Parse("?transport=tcp&proxied=false")));
     }
 
-    private EchoSession Open(string id, string address, int port = 40000)
+    private EchoSession Open(string id, string address, int port = 40000, ConnectionTransport transport = ConnectionTransport.Tcp)
     {
         var connection = new DefaultConnectionContext(id) { RemoteEndPoint = new IPEndPoint(IPAddress.Parse(address), port) };
-        return _registry.Open(connection);
+        return _registry.Open(connection, transport);
     }
 
     private static ConnectionQuery Parse(string queryString)
