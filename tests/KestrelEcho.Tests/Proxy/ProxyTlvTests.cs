@@ -153,6 +153,29 @@ public sealed class ProxyTlvTests
         Assert.Null(header.Tlvs);
     }
 
+    /// <summary>
+    /// A header as HAProxy 2.6.12 sent it to this service (captured on loopback), its TLS frontend having taken a
+    /// connection for SNI echo.test: <c>send-proxy-v2 proxy-v2-options ssl,cert-cn,ssl-cipher,authority,crc32c,unique-id</c>.
+    /// Its CRC-32C comes first, computed by HAProxy's code, not ours.
+    /// </summary>
+    [Fact]
+    public void HaproxysHeader_WithItsCrc32C_IsParsed()
+    {
+        var header = Convert.FromHexString(
+            "0d0a0d0a000d0a515549540a211100767f0000017f000001e48a6b350300047e5c33670200096563686f2e74657374050029374630303030"
+            + "30313a453438415f37463030303030313a364233355f36423046334446395f303030302000280100000000210007544c5376312e33230016"
+            + "544c535f4145535f3235365f47434d5f534841333834");
+
+        var parsed = Parse(header);
+
+        Assert.Equal(IPEndPoint.Parse("127.0.0.1:58506"), parsed.Source);
+        Assert.Equal("echo.test", parsed.Tlvs?.Authority);
+        Assert.Equal(Convert.ToHexStringLower("7F000001:E48A_7F000001:6B35_6B0F3DF9_0000"u8), parsed.Tlvs?.UniqueId);
+        Assert.Equal(new ProxySslTlv(0x01, 0, "TLSv1.3", "TLS_AES_256_GCM_SHA384", null), parsed.Tlvs?.Ssl);
+        header[^1] ^= 1;
+        Assert.Equal(ProxyHeaderStatus.Invalid, ProxyHeaderParser.Parse(new ReadOnlySequence<byte>(header), out _, out _, out _));
+    }
+
     [Fact]
     public void V1Header_HasNoTlvs() =>
         Assert.Null(Parse(ProxyHeaders.V1("PROXY TCP4 203.0.113.7 192.0.2.1 40000 9999\r\n")).Tlvs);
