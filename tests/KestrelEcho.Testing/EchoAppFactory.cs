@@ -163,14 +163,15 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// to check). It offers h2 and http/1.1 as any HTTPS client would, so tests see what the endpoint agrees to.
     /// A <paramref name="proxyHeader"/> is sent first, in the clear, as a load balancer in front would. Connects from
     /// <paramref name="source"/> (any 127.0.0.x) when given. It offers the TLS versions the operating system allows,
-    /// or only <paramref name="protocols"/> when given.
+    /// or only <paramref name="protocols"/> when given. It asks for <paramref name="serverName"/> (SNI).
     /// </summary>
     public async Task<SslStream> ConnectEchoTlsAsync(
         X509Certificate2 expected,
         CancellationToken cancellationToken,
         byte[]? proxyHeader = null,
         IPAddress? source = null,
-        SslProtocols protocols = SslProtocols.None)
+        SslProtocols protocols = SslProtocols.None,
+        string serverName = "localhost")
     {
         var expectedThumbprint = expected.GetCertHashString(HashAlgorithmName.SHA256);
         var socket = await TcpClients.ConnectAsync(EchoTlsEndPoint, cancellationToken, source);
@@ -197,7 +198,7 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
             await tls.AuthenticateAsClientAsync(
                 new SslClientAuthenticationOptions
                 {
-                    TargetHost = "localhost",
+                    TargetHost = serverName,
                     ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
                     EnabledSslProtocols = protocols,
                 },

@@ -11,6 +11,8 @@ internal sealed record ClosedConnectionView(
     int? RemotePort,
     string? LocalEndPoint,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Proxy,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ProxyTlvsView? ProxyTlvs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TlsView? Tls,
     DateTimeOffset ConnectedAt,
     DateTimeOffset ClosedAt,
     double DurationSeconds,

@@ -12,6 +12,8 @@ internal sealed record ConnectionDetailView(
     int? RemotePort,
     string? LocalEndPoint,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Proxy,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ProxyTlvsView? ProxyTlvs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TlsView? Tls,
     DateTimeOffset ConnectedAt,
     double DurationSeconds,
     long BytesReceived,

@@ -20,6 +20,8 @@ internal sealed class EchoSession
     private IPEndPoint? _remoteEndPoint;
     private IPEndPoint? _localEndPoint;
     private IPEndPoint? _proxyEndPoint;
+    private ProxyTlvs? _proxyTlvs;
+    private TlsDetails? _tls;
     private int _stage;
     private int _requestedReason = NoReason;
     private int _endReason = NoReason;
@@ -59,6 +61,12 @@ internal sealed class EchoSession
 
     /// <summary>The proxy the connection came through, when a PROXY protocol header named the client; else null.</summary>
     public IPEndPoint? ProxyEndPoint => Volatile.Read(ref _proxyEndPoint);
+
+    /// <summary>What the PROXY protocol header's TLVs said about the client, when it carried any that matter; else null.</summary>
+    public ProxyTlvs? ProxyTlvs => Volatile.Read(ref _proxyTlvs);
+
+    /// <summary>What the TLS handshake agreed, once it has completed; null on plain TCP and during the handshake.</summary>
+    public TlsDetails? Tls => Volatile.Read(ref _tls);
 
     public DateTimeOffset ConnectedAt { get; }
 
@@ -113,8 +121,9 @@ internal sealed class EchoSession
     }
 
     /// <summary>A trusted proxy's header named the client: from now on the session shows the client, not the proxy.</summary>
-    public void OnProxyHeader(IPEndPoint client, IPEndPoint? destination)
+    public void OnProxyHeader(IPEndPoint client, IPEndPoint? destination, ProxyTlvs? tlvs)
     {
+        Volatile.Write(ref _proxyTlvs, tlvs);
         Volatile.Write(ref _proxyEndPoint, _remoteEndPoint);
         Volatile.Write(ref _remoteEndPoint, client.Unmapped());
         if (destination is not null)
@@ -122,6 +131,9 @@ internal sealed class EchoSession
             Volatile.Write(ref _localEndPoint, destination.Unmapped());
         }
     }
+
+    /// <summary>The TLS handshake has completed: recorded once, before the echo starts.</summary>
+    public void OnTlsHandshake(TlsDetails details) => Volatile.Write(ref _tls, details);
 
     /// <summary>The layer that ends the connection says why (a refusal, the echo's end); the first to say wins.</summary>
     public void End(CloseReason reason) => Interlocked.CompareExchange(ref _endReason, (int)reason, NoReason);

@@ -38,4 +38,8 @@ internal static class EchoListenOptionsExtensions
         var timeProvider = listen.ApplicationServices.GetRequiredService<TimeProvider>();
         listen.Use(next => new ConnectionStageMiddleware(next, stage, timeProvider).OnConnectedAsync);
     }
+
+    /// <summary>Records the TLS handshake's outcome on the session; add it right after the TLS layer.</summary>
+    public static void UseTlsDetails(this ListenOptions listen) =>
+        listen.Use(static next => new TlsDetailsMiddleware(next).OnConnectedAsync);
 }

@@ -90,11 +90,12 @@ internal static class KestrelEndpointsExtensions
         listen.UseClientLimit();
 
         // 5. TLS, on the TLS echo endpoint: 1.2 or 1.3, the certificate in force; the sweeper closes a handshake that
-        //    outlasts Echo:HandshakeTimeout.
+        //    outlasts Echo:HandshakeTimeout. What the handshake agreed (protocol, cipher, SNI) goes on the session.
         if (certificates is not null)
         {
             listen.UseStage(ConnectionStage.TlsHandshake);
             listen.UseEchoTls(certificates, ConnectionSweeper.KestrelHandshakeTimeout(echo.HandshakeTimeout));
+            listen.UseTlsDetails();
         }
 
         // 6. The echo loop, and only the loop.

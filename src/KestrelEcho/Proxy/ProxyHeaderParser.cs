@@ -8,7 +8,8 @@ namespace KestrelEcho.Proxy;
 /// <summary>
 /// Reads a PROXY protocol header (haproxy's proxy-protocol.txt, versions 1 and 2) from the start of a
 /// connection's input, however it was split into reads: after an <c>Incomplete…</c> status, call again once
-/// more bytes have arrived. Nothing is allocated but the addresses of a parsed header.
+/// more bytes have arrived. Nothing is allocated but the addresses of a parsed header and the TLV values it keeps
+/// (<see cref="ProxyTlvParser"/>).
 /// </summary>
 internal static class ProxyHeaderParser
 {
@@ -317,9 +318,9 @@ internal static class ProxyHeaderParser
             return Invalid("v2 header shorter than the addresses of its family", out error);
         }
 
-        var block = new SequenceReader<byte>(buffer.Slice(V2FixedLength, length));
         if (family is V2FamilyInet or V2FamilyInet6 && transport == V2TransportStream)
         {
+            var block = new SequenceReader<byte>(buffer.Slice(V2FixedLength, length));
             var size = family == V2FamilyInet ? 4 : 16;
             var source = ReadAddress(ref block, size);
             var destination = ReadAddress(ref block, size);
@@ -330,16 +331,16 @@ internal static class ProxyHeaderParser
         else
         {
             // UNSPEC, UDP or unix sockets: nothing this TCP service can use, so the real endpoints stay.
-            block.Advance(addressLength);
             header = new ProxyHeader(2, null, null);
         }
 
-        if (!TlvsFillTheRest(ref block))
+        if (!ProxyTlvParser.TryParse(buffer.Slice(0, V2FixedLength + length), V2FixedLength + addressLength, out var tlvs, out error))
         {
             header = default;
-            return Invalid("v2 header whose TLVs do not add up to its length", out error);
+            return ProxyHeaderStatus.Invalid;
         }
 
+        header = header with { Tlvs = tlvs };
         consumed = buffer.GetPosition(V2FixedLength + length);
         return ProxyHeaderStatus.Parsed;
     }
@@ -350,22 +351,6 @@ internal static class ProxyHeaderParser
         block.TryCopyTo(bytes);
         block.Advance(size);
         return new IPAddress(bytes);
-    }
-
-    /// <summary>TLVs are skipped, not interpreted; each must still fit, or the lengths are lying.</summary>
-    private static bool TlvsFillTheRest(ref SequenceReader<byte> block)
-    {
-        while (!block.End)
-        {
-            if (!block.TryRead(out _) || !block.TryReadBigEndian(out short signedLength) || block.Remaining < (ushort)signedLength)
-            {
-                return false;
-            }
-
-            block.Advance((ushort)signedLength);
-        }
-
-        return true;
     }
 
     private static ProxyHeaderStatus Invalid(string reason, out string? error)

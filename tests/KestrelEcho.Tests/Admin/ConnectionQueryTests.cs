@@ -112,7 +112,7 @@ public sealed class ConnectionQueryTests
         var idle = Open("idle", "10.0.0.1");
         _time.Advance(TimeSpan.FromSeconds(30));
         var proxied = Open("proxied", "10.0.0.2");
-        proxied.OnProxyHeader(new IPEndPoint(IPAddress.Parse("10.0.0.20"), 1), null);
+        proxied.OnProxyHeader(new IPEndPoint(IPAddress.Parse("10.0.0.20"), 1), null, null);
         var tls = Open("tls", "10.0.0.3", transport: ConnectionTransport.Tls);
         tls.EnterStage(ConnectionStage.TlsHandshake, _time.GetTimestamp());
         idle.EnterStage(ConnectionStage.Echo, _time.GetTimestamp());

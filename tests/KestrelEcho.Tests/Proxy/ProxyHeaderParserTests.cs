@@ -35,7 +35,23 @@ public sealed class ProxyHeaderParserTests
         { "v2 TCP6", ProxyHeaders.V2(IPEndPoint.Parse("[2001:db8::7]:65535"), IPEndPoint.Parse("[2001:db8::1]:1")), "[2001:db8::7]:65535", "[2001:db8::1]:1" },
         {
             "v2 TCP4 with TLVs",
-            ProxyHeaders.V2(IPEndPoint.Parse("203.0.113.7:40000"), IPEndPoint.Parse("192.0.2.1:9999"), ProxyHeaders.Tlv(0x04, 3), ProxyHeaders.Tlv(0xEA, 0), ProxyHeaders.Tlv(0x05, 300)),
+            ProxyHeaders.V2(IPEndPoint.Parse("203.0.113.7:40000"), IPEndPoint.Parse("192.0.2.1:9999"), ProxyHeaders.Tlv(0x04, 3), ProxyHeaders.Tlv(0xEA, 0), ProxyHeaders.Tlv(0xF0, 300)),
+            "203.0.113.7:40000",
+            "192.0.2.1:9999"
+        },
+        {
+            "v2 TCP4 with every TLV kept and a CRC-32C",
+            ProxyHeaders.WithCrc32C(ProxyHeaders.V2(
+                IPEndPoint.Parse("203.0.113.7:40000"),
+                IPEndPoint.Parse("192.0.2.1:9999"),
+                ProxyHeaders.Tlv(ProxyHeaders.TypeAlpn, "h2"),
+                ProxyHeaders.Tlv(ProxyHeaders.TypeAuthority, "echo.example.com"),
+                ProxyHeaders.Tlv(ProxyHeaders.TypeUniqueId, [0xDE, 0xAD]),
+                ProxyHeaders.Ssl(0x01, 0, ProxyHeaders.Tlv(ProxyHeaders.SubtypeSslVersion, "TLSv1.3")),
+                ProxyHeaders.Tlv(ProxyHeaders.TypeNetworkNamespace, "blue"),
+                ProxyHeaders.AwsVpceId("vpce-08d2bf15fac5001c9"),
+                ProxyHeaders.AzureLinkId(7),
+                ProxyHeaders.GcpPscConnectionId(7))),
             "203.0.113.7:40000",
             "192.0.2.1:9999"
         },
@@ -164,7 +180,7 @@ public sealed class ProxyHeaderParserTests
     [Fact]
     public void V2Header_AtTheCap_IsAccepted()
     {
-        var header = ProxyHeaders.V2(IPEndPoint.Parse("203.0.113.7:1"), IPEndPoint.Parse("192.0.2.1:2"), ProxyHeaders.Tlv(0x05, ProxyHeaderParser.MaxV2Length - 16 - 12 - 3));
+        var header = ProxyHeaders.V2(IPEndPoint.Parse("203.0.113.7:1"), IPEndPoint.Parse("192.0.2.1:2"), ProxyHeaders.Tlv(ProxyHeaders.TypeNoop, ProxyHeaderParser.MaxV2Length - 16 - 12 - 3));
 
         Assert.Equal(ProxyHeaderParser.MaxV2Length, header.Length);
         AssertParsed(new ReadOnlySequence<byte>([.. header, .. s_payload]), "203.0.113.7:1", "192.0.2.1:2", "at the cap");
