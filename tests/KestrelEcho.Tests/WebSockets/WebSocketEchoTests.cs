@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
+using KestrelEcho.Connections;
 using KestrelEcho.Testing;
 using KestrelEcho.Tests.Infrastructure;
 
@@ -91,7 +92,7 @@ public sealed class WebSocketEchoTests(EchoAppFactory app) : EchoAppTest<EchoApp
 
         Assert.Equal(WebSocketMessageType.Binary, echo.Type);
         Assert.True(message.AsSpan().SequenceEqual(echo.Message), "the 16 MiB echo differs from what was sent");
-        var session = App.ClosedSessions().First(static session => session.Transport == Connections.ConnectionTransport.WebSocket);
+        var session = App.ClosedSessions().First(static session => session.Transport == ConnectionTransport.WebSocket);
         Assert.Equal(message.Length, session.BytesReceived);
         Assert.Equal(message.Length, session.BytesSent);
     }
