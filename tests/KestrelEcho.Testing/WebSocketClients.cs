@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using KestrelEcho.Connections;
 
 namespace KestrelEcho.Testing;
 
@@ -26,6 +27,17 @@ public static class WebSocketClients
     /// <summary>Connects to the app's WebSocket echo on its HTTP endpoint.</summary>
     public static Task<ClientWebSocket> ConnectEchoWebSocketAsync(this EchoAppFactory app, CancellationToken cancellationToken, Action<ClientWebSocketOptions>? configure = null) =>
         ConnectAsync(app.EchoWebSocketUri, cancellationToken, configure);
+
+    /// <summary>The app's most recently closed WebSocket session, once there is one.</summary>
+    internal static async Task<EchoSession> ClosedWebSocketSessionAsync(this EchoAppFactory app)
+    {
+        EchoSession? closed = null;
+        await Poll.UntilAsync(
+            () => (closed = app.ClosedSessions().Find(static session => session.Transport == ConnectionTransport.WebSocket)) is not null,
+            TimeSpan.FromSeconds(15),
+            "a WebSocket session to close");
+        return closed!;
+    }
 
     /// <summary>Sends <paramref name="message"/> as one message, then reads one whole message back; returns its type and bytes.</summary>
     public static async Task<(WebSocketMessageType Type, byte[] Message)> EchoAsync(

@@ -65,7 +65,7 @@ public sealed class WebSocketLimitTests : FreshAppTest
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, client.CloseStatus);
         Assert.Equal("idle_timeout", client.CloseStatusDescription);
         await client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
-        Assert.Equal("idle_timeout", await ClosedReasonAsync(app));
+        Assert.Equal("idle_timeout", (await app.ClosedWebSocketSessionAsync()).CloseReason!.Value.ToName());
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class WebSocketLimitTests : FreshAppTest
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, client.CloseStatus);
         Assert.Equal("byte_limit", client.CloseStatusDescription);
         await client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
-        Assert.Equal("byte_limit", await ClosedReasonAsync(app));
+        Assert.Equal("byte_limit", (await app.ClosedWebSocketSessionAsync()).CloseReason!.Value.ToName());
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class WebSocketLimitTests : FreshAppTest
         Assert.Equal(RawWebSocket.Close, opcode);
         Assert.Equal("idle_timeout", System.Text.Encoding.UTF8.GetString(payload.AsSpan(2)));
         Assert.Empty(await client.Socket.ReceiveUntilClosedAsync(timeout.Token));
-        Assert.Equal("idle_timeout", await ClosedReasonAsync(app));
+        Assert.Equal("idle_timeout", (await app.ClosedWebSocketSessionAsync()).CloseReason!.Value.ToName());
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class WebSocketLimitTests : FreshAppTest
         Assert.Equal("server_shutdown", client.CloseStatusDescription);
         await client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
         await stopping.WaitAsync(TimeSpan.FromSeconds(20), timeout.Token);
-        Assert.Equal("server_shutdown", await ClosedReasonAsync(app));
+        Assert.Equal("server_shutdown", (await app.ClosedWebSocketSessionAsync()).CloseReason!.Value.ToName());
     }
 
     [Fact]
@@ -198,16 +198,5 @@ public sealed class WebSocketLimitTests : FreshAppTest
         Assert.Contains(
             refused.EnumerateArray(),
             connection => connection.GetProperty("transport").GetString() == "websocket" && connection.GetProperty("closeReason").GetString() == reason);
-    }
-
-    /// <summary>The close reason of the app's one WebSocket session, once it has closed.</summary>
-    private static async Task<string> ClosedReasonAsync(EchoAppFactory app)
-    {
-        EchoSession? closed = null;
-        await Poll.UntilAsync(
-            () => (closed = app.ClosedSessions().Find(static session => session.Transport == ConnectionTransport.WebSocket)) is not null,
-            TimeSpan.FromSeconds(15),
-            "the WebSocket session to close");
-        return closed!.CloseReason!.Value.ToName();
     }
 }
