@@ -53,6 +53,24 @@ public sealed class WebSocketLimitTests : FreshAppTest
     }
 
     [Fact]
+    public async Task WithForwardedHeaders_TheSessionsClientIsTheSocketPeer_SoXForwardedForCannotDodgeThePerClientLimit()
+    {
+        using var timeout = TestTimeout.Start();
+        var app = await StartAppAsync(("FORWARDEDHEADERS_ENABLED", "true"), ("Echo:MaxConnectionsPerIp", "1"));
+        using var first = await app.ConnectEchoWebSocketAsync(timeout.Token, static options => options.SetRequestHeader("X-Forwarded-For", "198.18.0.2"));
+        await first.EchoAsync("uno"u8.ToArray(), WebSocketMessageType.Text, timeout.Token);
+
+        using var second = new ClientWebSocket();
+        second.Options.CollectHttpResponseDetails = true;
+        second.Options.SetRequestHeader("X-Forwarded-For", "198.18.0.3");
+        await Assert.ThrowsAsync<WebSocketException>(() => second.ConnectAsync(app.EchoWebSocketUri, timeout.Token));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.HttpStatusCode);
+        Assert.True(app.Registry.Snapshot() is [{ RemoteEndPoint.Address: var address }] && address.Equals(IPAddress.Loopback), "the live session's client should be the socket's peer, 127.0.0.1");
+        await first.CloseAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+    }
+
+    [Fact]
     public async Task IdleSession_GetsAPolicyClose_AndClosesAsIdleTimeout()
     {
         using var timeout = TestTimeout.Start();
