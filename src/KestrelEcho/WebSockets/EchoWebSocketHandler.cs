@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using KestrelEcho.Connections;
 using KestrelEcho.Echo;
@@ -264,7 +265,7 @@ internal sealed class EchoWebSocketHandler(
         SocketEndPoint(context, static socket => socket.LocalEndPoint)
         ?? (context.Connection.LocalIpAddress is { } address ? new IPEndPoint(address, context.Connection.LocalPort) : null);
 
-    private static IPEndPoint? SocketEndPoint(HttpContext context, Func<System.Net.Sockets.Socket, EndPoint?> endPoint)
+    private static IPEndPoint? SocketEndPoint(HttpContext context, Func<Socket, EndPoint?> endPoint)
     {
         try
         {
