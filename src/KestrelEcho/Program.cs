@@ -6,6 +6,7 @@ using KestrelEcho.Hosting;
 using KestrelEcho.Ops;
 using KestrelEcho.Telemetry;
 using KestrelEcho.Tls;
+using KestrelEcho.WebSockets;
 using Microsoft.Extensions.Logging.Console;
 
 OpenFileLimit.RaiseSoftToHard();
@@ -18,7 +19,8 @@ builder.Services
     .AddOps()
     .AddAdmin()
     .AddEchoHealthChecks()
-    .AddEchoTelemetry();
+    .AddEchoTelemetry()
+    .AddEchoWebSockets();
 builder.ConfigureListenEndpoints();
 
 // Under systemd (deploy/systemd): READY=1 once listening and STOPPING=1 on SIGTERM for Type=notify, and log lines

@@ -43,6 +43,7 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     private string? _jsonSettingsPath;
     private ConnectionRegistry? _registry;
     private KestrelConnectionMeter? _kestrel;
+    private EchoMeterRecorder? _meter;
     private int[] _echoPorts = [];
     private int _logsChecked;
 
@@ -64,6 +65,9 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public IPEndPoint AdminEndPoint => Endpoints.AdminEndPoint ?? throw new InvalidOperationException("The admin endpoint is not bound: set Admin:Port.");
 
     public IPEndPoint EchoTlsEndPoint => Endpoints.EchoTlsEndPoint ?? throw new InvalidOperationException("The TLS echo endpoint is not bound; enable it with WithTls.");
+
+    /// <summary>The WebSocket echo on the HTTP endpoint (<c>EchoWebSocket:Path</c>, by default /ws/echo).</summary>
+    public Uri EchoWebSocketUri => new($"ws://{HttpEndPoint}/ws/echo");
 
     /// <summary>The live and closed connections as the service counts them; kept after the app stops, for the leak check.</summary>
     internal ConnectionRegistry Registry => _registry ?? throw new InvalidOperationException("The app has not started.");
@@ -130,6 +134,7 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
         // Before the first connection: Kestrel counts a connection only if its meter was listened to when it opened.
         _kestrel = new KestrelConnectionMeter(Services.GetRequiredService<IMeterFactory>());
+        _meter = new EchoMeterRecorder(this);
         return ValueTask.CompletedTask;
     }
 
@@ -220,18 +225,23 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// </summary>
     public async Task AssertNoLeaksAsync()
     {
-        if (_registry is not { } registry || _kestrel is not { } kestrel)
+        if (_registry is not { } registry || _kestrel is not { } kestrel || _meter is not { } meter)
         {
             return; // Never started: nothing to leak.
         }
 
-        // Every connection Kestrel accepted on an echo port passes the tracking layer, failed TLS handshakes included.
+        // Every connection Kestrel accepted on an echo port passes the tracking layer, failed TLS handshakes included;
+        // WebSocket echo sessions live inside HTTP requests, so Kestrel counts them only as upgraded connections
+        // (none may be left) and the rest of the registry's closes must be the WebSocket sessions the meter counted.
         // Polled as one condition: Kestrel lowers its active count and records the connection's duration one after
         // the other, after our middleware has returned.
         await Poll.UntilAsync(
-            () => registry.Active == 0 && _echoPorts.All(port => kestrel.Active(port) == 0) && registry.Closed == _echoPorts.Sum(kestrel.Closed),
+            () => registry.Active == 0
+                && _echoPorts.All(port => kestrel.Active(port) == 0)
+                && kestrel.Upgraded == 0
+                && registry.Closed == _echoPorts.Sum(kestrel.Closed) + meter.OnTransport("kestrel_echo.connections.closed", "websocket"),
             TimeSpan.FromSeconds(10),
-            () => $"every echo connection to close, in both accounts: {registry.Active} still registered, {_echoPorts.Sum(kestrel.Active)} still open in Kestrel; Kestrel closed {_echoPorts.Sum(kestrel.Closed)}, the registry counted {registry.Closed} closed");
+            () => $"every echo connection to close, in both accounts: {registry.Active} still registered, {_echoPorts.Sum(kestrel.Active)} still open in Kestrel, {kestrel.Upgraded} upgraded; Kestrel closed {_echoPorts.Sum(kestrel.Closed)}, the meter {meter.OnTransport("kestrel_echo.connections.closed", "websocket")} WebSocket sessions, the registry counted {registry.Closed} closed");
 
         var entries = Logs.All;
         var unexpected = entries.Skip(_logsChecked).Where(entry => entry.Level >= LogLevel.Warning && !_expectedLogEvents.Contains(entry.EventName ?? "")).ToList();
@@ -243,6 +253,7 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         await base.DisposeAsync();
         _kestrel?.Dispose();
+        _meter?.Dispose();
         GC.SuppressFinalize(this);
     }
 

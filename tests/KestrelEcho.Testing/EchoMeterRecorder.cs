@@ -17,6 +17,7 @@ public sealed class EchoMeterRecorder : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, long> _closedByReason = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Instrument, string Transport), long> _byTransport = new();
     private long _opened;
     private long _received;
     private long _sent;
@@ -48,10 +49,21 @@ public sealed class EchoMeterRecorder : IDisposable
 
     public long ClosedAs(string reason) => _closedByReason.GetValueOrDefault(reason);
 
+    /// <summary>What <paramref name="instrument"/> (e.g. <c>kestrel_echo.connections.closed</c>) counted with transport <paramref name="transport"/>.</summary>
+    public long OnTransport(string instrument, string transport) => _byTransport.GetValueOrDefault((instrument, transport));
+
     public void Dispose() => _listener.Dispose();
 
     private void OnMeasurement(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
     {
+        foreach (var tag in tags)
+        {
+            if (tag is { Key: EchoMetrics.TransportTag, Value: string transport })
+            {
+                _byTransport.AddOrUpdate((instrument.Name, transport), value, (_, count) => count + value);
+            }
+        }
+
         switch (instrument.Name)
         {
             case "kestrel_echo.connections.opened":

@@ -13,20 +13,33 @@ public sealed class KestrelConnectionMeter : IDisposable
     private const string MeterName = "Microsoft.AspNetCore.Server.Kestrel";
     private const string ActiveConnections = "kestrel.active_connections";
     private const string ConnectionDuration = "kestrel.connection.duration";
+    private const string UpgradedConnections = "kestrel.upgraded_connections";
 
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<int, PortCounts> _ports = new();
+    private long _upgraded;
 
     public KestrelConnectionMeter(IMeterFactory scope)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == MeterName && ReferenceEquals(instrument.Meter.Scope, scope) && instrument.Name is ActiveConnections or ConnectionDuration)
+            if (instrument.Meter.Name == MeterName && ReferenceEquals(instrument.Meter.Scope, scope) && instrument.Name is ActiveConnections or ConnectionDuration or UpgradedConnections)
             {
                 listener.EnableMeasurementEvents(instrument, this);
             }
         };
-        _listener.SetMeasurementEventCallback<long>(static (_, value, tags, state) => ((KestrelConnectionMeter)state!).OnActiveChanged(value, tags));
+        _listener.SetMeasurementEventCallback<long>(static (instrument, value, tags, state) =>
+        {
+            var meter = (KestrelConnectionMeter)state!;
+            if (instrument.Name == UpgradedConnections)
+            {
+                Interlocked.Add(ref meter._upgraded, value);
+            }
+            else
+            {
+                meter.OnActiveChanged(value, tags);
+            }
+        });
         _listener.SetMeasurementEventCallback<double>(static (_, _, tags, state) => ((KestrelConnectionMeter)state!).OnClosed(tags));
         _listener.Start();
     }
@@ -36,6 +49,9 @@ public sealed class KestrelConnectionMeter : IDisposable
 
     /// <summary>Connections on <paramref name="port"/> that Kestrel has finished with.</summary>
     public long Closed(int port) => Counts(port).Closed;
+
+    /// <summary>Upgraded connections (WebSockets) Kestrel holds open now, on any port.</summary>
+    public long Upgraded => Interlocked.Read(ref _upgraded);
 
     public void Dispose() => _listener.Dispose();
 

@@ -46,6 +46,9 @@ internal sealed class ConnectionOptions
         command.Options.Add(_tlsInsecure);
     }
 
+    /// <summary>Whether the command line named a port, rather than leaving the echo port's default.</summary>
+    public bool PortGiven(ParseResult parseResult) => parseResult.GetResult(_port) is { Implicit: false };
+
     /// <summary>The target the user asked for; says so on standard error when certificates go unchecked.</summary>
     public EchoTarget Read(ParseResult parseResult, ClientConsole console)
     {

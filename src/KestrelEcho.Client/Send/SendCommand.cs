@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Net.WebSockets;
 using System.Text;
 using KestrelEcho.Client.Cli;
 using KestrelEcho.Client.Connections;
@@ -19,8 +20,10 @@ internal static class SendCommand
     {
         var text = new Argument<string>("text") { Description = "Text to send (UTF-8)", DefaultValueFactory = _ => DefaultText };
         var file = new Option<string>("--file", "-f") { Description = "Send the bytes of this file instead, or of standard input with '-'" };
+        var webSocket = new Option<bool>("--ws") { Description = $"Send it as one WebSocket message to ws://HOST:PORT{WebSocketSend.DefaultPath} (--port defaults to the HTTP port, {WebSocketSend.DefaultPort})" };
+        var webSocketPath = new Option<string>("--ws-path") { Description = "The WebSocket echo's path (EchoWebSocket:Path); implies --ws", DefaultValueFactory = _ => WebSocketSend.DefaultPath };
         var connection = new ConnectionOptions();
-        var command = new Command("send", "Send one message and check that the echo is exact") { text, file };
+        var command = new Command("send", "Send one message and check that the echo is exact") { text, file, webSocket, webSocketPath };
         connection.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -29,6 +32,19 @@ internal static class SendCommand
             {
                 var target = connection.Read(parseResult, console);
                 var payload = await ReadPayloadAsync(parseResult.GetValue(file), parseResult.GetValue(text)!, console, cancellationToken);
+                if (parseResult.GetValue(webSocket) || parseResult.GetResult(webSocketPath) is { Implicit: false })
+                {
+                    if (target.Tls != TlsMode.None)
+                    {
+                        console.Fail("--ws speaks plain ws:// (the service's HTTP endpoint has no TLS): drop the --tls options");
+                        return ExitCodes.WrongEcho;
+                    }
+
+                    var port = connection.PortGiven(parseResult) ? target.Port : WebSocketSend.DefaultPort;
+                    var type = parseResult.GetValue(file) is null ? WebSocketMessageType.Text : WebSocketMessageType.Binary;
+                    return await WebSocketSend.RunAsync(target with { Port = port }, parseResult.GetValue(webSocketPath)!, payload, type, console, cancellationToken);
+                }
+
                 return await RunAsync(target, payload, console, cancellationToken);
             }
             catch (EchoClientException exception)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using System.Net;
 using Microsoft.AspNetCore.Connections;
 
 namespace KestrelEcho.Connections;
@@ -30,9 +31,18 @@ internal sealed class ConnectionRegistry(TimeProvider timeProvider, int recentCa
     public RecentConnections Refused { get; } = new(recentCapacity);
 
     /// <summary>Registers a connection Kestrel has just accepted; its session starts now.</summary>
-    public EchoSession Open(ConnectionContext connection, ConnectionTransport transport)
+    public EchoSession Open(ConnectionContext connection, ConnectionTransport transport) =>
+        Open(
+            connection.ConnectionId,
+            transport,
+            connection.RemoteEndPoint as IPEndPoint,
+            connection.LocalEndPoint as IPEndPoint,
+            new KestrelSessionConnection(connection));
+
+    /// <summary>Registers a connection that is not Kestrel's own (a WebSocket inside an HTTP request); its session starts now.</summary>
+    public EchoSession Open(string id, ConnectionTransport transport, IPEndPoint? remoteEndPoint, IPEndPoint? localEndPoint, ISessionConnection connection)
     {
-        var session = new EchoSession(connection, transport, timeProvider.GetUtcNow(), timeProvider.GetTimestamp());
+        var session = new EchoSession(id, transport, remoteEndPoint, localEndPoint, connection, timeProvider.GetUtcNow(), timeProvider.GetTimestamp());
         if (!_sessions.TryAdd(session.Id, session))
         {
             throw new InvalidOperationException($"Connection id '{session.Id}' is already registered.");

@@ -1,6 +1,5 @@
 using System.Net;
 using KestrelEcho.Net;
-using Microsoft.AspNetCore.Connections;
 
 namespace KestrelEcho.Connections;
 
@@ -16,7 +15,7 @@ internal sealed class EchoSession
     private const int NoReason = -1;
 
     private readonly Lock _closeLock = new();
-    private ConnectionContext? _connection;
+    private ISessionConnection? _connection;
     private IPEndPoint? _remoteEndPoint;
     private IPEndPoint? _localEndPoint;
     private IPEndPoint? _proxyEndPoint;
@@ -37,13 +36,20 @@ internal sealed class EchoSession
     private long _closedTimestamp;
     private CloseReason? _closeReason;
 
-    public EchoSession(ConnectionContext connection, ConnectionTransport transport, DateTimeOffset connectedAt, long startTimestamp)
+    public EchoSession(
+        string id,
+        ConnectionTransport transport,
+        IPEndPoint? remoteEndPoint,
+        IPEndPoint? localEndPoint,
+        ISessionConnection connection,
+        DateTimeOffset connectedAt,
+        long startTimestamp)
     {
         _connection = connection;
-        Id = connection.ConnectionId;
+        Id = id;
         Transport = transport;
-        _remoteEndPoint = (connection.RemoteEndPoint as IPEndPoint).Unmapped();
-        _localEndPoint = (connection.LocalEndPoint as IPEndPoint).Unmapped();
+        _remoteEndPoint = remoteEndPoint.Unmapped();
+        _localEndPoint = localEndPoint.Unmapped();
         ConnectedAt = connectedAt;
         StartTimestamp = startTimestamp;
         _stageTimestamp = startTimestamp;
@@ -153,17 +159,16 @@ internal sealed class EchoSession
 
         lock (_closeLock)
         {
-            // Once the tracking layer has completed the pipes there is nothing left to wake.
+            // Once the tracking layer has started closing there is nothing left to wake.
             if (_connection is { } connection)
             {
                 if (Stage == ConnectionStage.Echo)
                 {
-                    connection.Transport.Input.CancelPendingRead();
-                    connection.Transport.Output.CancelPendingFlush();
+                    connection.WakeEcho(reason);
                 }
                 else
                 {
-                    connection.Abort(new ConnectionAbortedException($"Closed by the service ({reason.ToName()}) before the echo."));
+                    connection.Abort(reason);
                 }
             }
         }

@@ -6,25 +6,20 @@ namespace KestrelEcho.Echo;
 
 /// <summary>
 /// The outermost layer of every echo endpoint: each connection, refused or echoed, passes through here exactly
-/// once. It creates the connection's <see cref="EchoSession"/> (a feature the later layers share), registers it and
-/// counts it opened; in one <c>finally</c> it counts it closed with the reason the layer that ended it gave, writes
-/// its close line (or adds it to the refusal summary, when it never reached the echo) and unregisters it.
+/// once. It opens the connection's <see cref="EchoSession"/> (a feature the later layers share) through the
+/// <see cref="SessionTracker"/>; in one <c>finally</c> it completes the pipes and has the tracker close it with the
+/// reason the layer that ended it gave.
 /// </summary>
 internal sealed class ConnectionTrackingMiddleware(
     ConnectionDelegate next,
     ConnectionTransport transport,
-    ConnectionRegistry registry,
-    EchoMetrics metrics,
-    RefusalLog refusals,
-    TimeProvider timeProvider,
-    ILogger<ConnectionTrackingMiddleware> logger)
+    SessionTracker tracker,
+    TimeProvider timeProvider)
 {
     public async Task OnConnectedAsync(ConnectionContext connection)
     {
-        var session = registry.Open(connection, transport);
+        var session = tracker.Open(connection, transport);
         connection.Features.Set(session);
-        metrics.ConnectionOpened();
-        EchoLog.ConnectionAccepted(logger, session.Id, session.RemoteEndPoint, session.LocalEndPoint);
 
         // Kestrel asks each connection to close when the host stops (after the drain). Waking the loop, or aborting a
         // connection still on its way to the echo, ends it at once instead of holding SIGTERM for the whole timeout.
@@ -49,8 +44,7 @@ internal sealed class ConnectionTrackingMiddleware(
         }
         catch (Exception exception)
         {
-            EchoLog.ConnectionFailed(logger, session.Id, session.RemoteEndPoint, exception);
-            session.End(CloseReason.Error);
+            tracker.Failed(session, exception);
         }
         finally
         {
@@ -69,30 +63,7 @@ internal sealed class ConnectionTrackingMiddleware(
         // The echo loop completes its own pipes; a connection that never reached it is closed here (our FIN).
         await connection.Transport.Input.CompleteAsync();
         await connection.Transport.Output.CompleteAsync();
-
-        // One reading for the metric, the log line and /connections, so all three show the same duration.
-        var closedTimestamp = timeProvider.GetTimestamp();
-        var duration = timeProvider.GetElapsedTime(session.StartTimestamp, closedTimestamp);
-        metrics.ConnectionClosed(reason, duration);
-        if (session.WasRefused)
-        {
-            refusals.Add(reason, session.RemoteEndPoint?.Address);
-        }
-        else
-        {
-            EchoLog.ConnectionClosed(
-                logger,
-                session.Id,
-                session.RemoteEndPoint,
-                reason.ToName(),
-                duration.TotalMilliseconds,
-                session.BytesReceived,
-                session.BytesSent);
-        }
-
-        // Last: once a connection has left the registry, its close is counted and logged, so whoever waits for the
-        // registry to empty (the drain, tests) sees everything about it.
-        registry.Close(session, reason, closedTimestamp);
+        tracker.Close(session, reason);
     }
 
     /// <summary>

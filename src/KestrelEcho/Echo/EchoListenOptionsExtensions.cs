@@ -9,13 +9,9 @@ internal static class EchoListenOptionsExtensions
     public static void UseConnectionTracking(this ListenOptions listen, ConnectionTransport transport)
     {
         var services = listen.ApplicationServices;
-        var registry = services.GetRequiredService<ConnectionRegistry>();
-        var metrics = services.GetRequiredService<EchoMetrics>();
-        var refusals = services.GetRequiredService<RefusalLog>();
         var timeProvider = services.GetRequiredService<TimeProvider>();
-        var logger = services.GetRequiredService<ILogger<ConnectionTrackingMiddleware>>();
-        listen.Use(next =>
-            new ConnectionTrackingMiddleware(next, transport, registry, metrics, refusals, timeProvider, logger).OnConnectedAsync);
+        var tracker = services.CreateSessionTracker<ConnectionTrackingMiddleware>();
+        listen.Use(next => new ConnectionTrackingMiddleware(next, transport, tracker, timeProvider).OnConnectedAsync);
     }
 
     public static void UseConnectionLimit(this ListenOptions listen)

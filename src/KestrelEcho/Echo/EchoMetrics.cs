@@ -12,6 +12,11 @@ internal sealed class EchoMetrics
 {
     public const string MeterName = "KestrelEcho";
     public const string CloseReasonTag = "kestrel_echo.close.reason";
+    public const string TransportTag = "kestrel_echo.transport";
+
+    /// <summary>One tag per transport, built once: tagging a byte count on the echo loop's path allocates nothing.</summary>
+    private static readonly KeyValuePair<string, object?>[] s_transportTags =
+        [.. Enum.GetValues<ConnectionTransport>().Select(static transport => new KeyValuePair<string, object?>(TransportTag, transport.ToName()))];
 
     // Echo sessions live from milliseconds (health probes, churn) to days (idle telnet users).
     private static readonly double[] s_durationBuckets =
@@ -30,27 +35,27 @@ internal sealed class EchoMetrics
         _connectionsOpened = meter.CreateCounter<long>(
             "kestrel_echo.connections.opened",
             unit: "{connection}",
-            description: "Echo connections accepted.");
+            description: "Echo connections accepted, by transport.");
 
         _connectionsClosed = meter.CreateCounter<long>(
             "kestrel_echo.connections.closed",
             unit: "{connection}",
-            description: "Echo connections closed, by close reason.");
+            description: "Echo connections closed, by close reason and transport.");
 
         _bytesReceived = meter.CreateCounter<long>(
             "kestrel_echo.received",
             unit: "By",
-            description: "Bytes received from echo clients.");
+            description: "Bytes received from echo clients (WebSocket: message payload), by transport.");
 
         _bytesSent = meter.CreateCounter<long>(
             "kestrel_echo.sent",
             unit: "By",
-            description: "Bytes echoed back to clients.");
+            description: "Bytes echoed back to clients (WebSocket: message payload), by transport.");
 
         _connectionDuration = meter.CreateHistogram(
             "kestrel_echo.connection.duration",
             unit: "s",
-            description: "How long echo connections lived, by close reason.",
+            description: "How long echo connections lived, by close reason and transport.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_durationBuckets });
 
         // Not Kestrel's kestrel.active_connections: that one is per listener (plain and TLS echo apart, HTTP
@@ -60,7 +65,7 @@ internal sealed class EchoMetrics
             "kestrel_echo.connections.active",
             () => admission.Open,
             unit: "{connection}",
-            description: "Echo connections open now past the connection limit (plain and TLS, in the PROXY header, the TLS handshake or the echo): what Echo:MaxConnections limits.");
+            description: "Echo connections open now past the connection limit (plain, TLS and WebSocket, in the PROXY header, the TLS handshake or the echo): what Echo:MaxConnections limits.");
 
         // Observed, not copied at start: the limit can be changed at run time (appsettings.json is watched).
         meter.CreateObservableGauge(
@@ -76,73 +81,76 @@ internal sealed class EchoMetrics
     }
 
     /// <summary>
-    /// Puts every counter on the export at 0, each close reason included. Prometheus takes a series' first
+    /// Puts every counter on the export at 0, for each transport, each close reason included. Prometheus takes a series' first
     /// sample as its starting point, so without this the first <c>error</c> close (or the first bytes, or the
     /// first close of any kind) would never show in <c>rate()</c> or <c>increase()</c>, and an alert on it
     /// would miss it.
     /// </summary>
     public void PublishCountersAtZero()
     {
-        if (_connectionsOpened.Enabled)
+        foreach (var transport in s_transportTags)
         {
-            _connectionsOpened.Add(0);
-        }
-
-        if (_bytesReceived.Enabled)
-        {
-            _bytesReceived.Add(0);
-        }
-
-        if (_bytesSent.Enabled)
-        {
-            _bytesSent.Add(0);
-        }
-
-        if (_connectionsClosed.Enabled)
-        {
-            foreach (var reason in Enum.GetValues<CloseReason>())
+            if (_connectionsOpened.Enabled)
             {
-                _connectionsClosed.Add(0, new KeyValuePair<string, object?>(CloseReasonTag, reason.ToName()));
+                _connectionsOpened.Add(0, transport);
+            }
+
+            if (_bytesReceived.Enabled)
+            {
+                _bytesReceived.Add(0, transport);
+            }
+
+            if (_bytesSent.Enabled)
+            {
+                _bytesSent.Add(0, transport);
+            }
+
+            if (_connectionsClosed.Enabled)
+            {
+                foreach (var reason in Enum.GetValues<CloseReason>())
+                {
+                    _connectionsClosed.Add(0, new KeyValuePair<string, object?>(CloseReasonTag, reason.ToName()), transport);
+                }
             }
         }
     }
 
-    public void ConnectionOpened()
+    public void ConnectionOpened(ConnectionTransport transport)
     {
         if (_connectionsOpened.Enabled)
         {
-            _connectionsOpened.Add(1);
+            _connectionsOpened.Add(1, s_transportTags[(int)transport]);
         }
     }
 
-    public void ConnectionClosed(CloseReason reason, TimeSpan duration)
+    public void ConnectionClosed(CloseReason reason, ConnectionTransport transport, TimeSpan duration)
     {
         var tag = new KeyValuePair<string, object?>(CloseReasonTag, reason.ToName());
 
         if (_connectionsClosed.Enabled)
         {
-            _connectionsClosed.Add(1, tag);
+            _connectionsClosed.Add(1, tag, s_transportTags[(int)transport]);
         }
 
         if (_connectionDuration.Enabled)
         {
-            _connectionDuration.Record(duration.TotalSeconds, tag);
+            _connectionDuration.Record(duration.TotalSeconds, tag, s_transportTags[(int)transport]);
         }
     }
 
-    public void BytesReceived(long count)
+    public void BytesReceived(long count, ConnectionTransport transport)
     {
         if (_bytesReceived.Enabled)
         {
-            _bytesReceived.Add(count);
+            _bytesReceived.Add(count, s_transportTags[(int)transport]);
         }
     }
 
-    public void BytesSent(long count)
+    public void BytesSent(long count, ConnectionTransport transport)
     {
         if (_bytesSent.Enabled)
         {
-            _bytesSent.Add(count);
+            _bytesSent.Add(count, s_transportTags[(int)transport]);
         }
     }
 }

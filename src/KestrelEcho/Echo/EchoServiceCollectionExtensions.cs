@@ -43,4 +43,12 @@ internal static class EchoServiceCollectionExtensions
         services.AddHostedService<EchoDrain>();
         return services;
     }
+
+    /// <summary>A <see cref="SessionTracker"/> that logs under <typeparamref name="TCategory"/>, the path it tracks for.</summary>
+    public static SessionTracker CreateSessionTracker<TCategory>(this IServiceProvider services) => new(
+        services.GetRequiredService<ConnectionRegistry>(),
+        services.GetRequiredService<EchoMetrics>(),
+        services.GetRequiredService<RefusalLog>(),
+        services.GetRequiredService<TimeProvider>(),
+        services.GetRequiredService<ILogger<TCategory>>());
 }

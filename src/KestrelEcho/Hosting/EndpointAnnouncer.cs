@@ -1,4 +1,6 @@
 using KestrelEcho.Net;
+using KestrelEcho.WebSockets;
+using Microsoft.Extensions.Options;
 
 namespace KestrelEcho.Hosting;
 
@@ -6,7 +8,7 @@ namespace KestrelEcho.Hosting;
 /// Logs one line per endpoint with the address and port actually bound, once Kestrel is listening, so
 /// <c>--Echo:Port 0</c> is usable. Kestrel's own "Now listening on: http://…" cannot tell echo from HTTP.
 /// </summary>
-internal sealed partial class EndpointAnnouncer(ListenEndpoints endpoints, ILogger<EndpointAnnouncer> logger)
+internal sealed partial class EndpointAnnouncer(ListenEndpoints endpoints, IOptions<EchoWebSocketOptions> webSocket, ILogger<EndpointAnnouncer> logger)
     : IHostedLifecycleService
 {
     public Task StartedAsync(CancellationToken cancellationToken)
@@ -18,6 +20,15 @@ internal sealed partial class EndpointAnnouncer(ListenEndpoints endpoints, ILogg
         }
 
         LogHttpListening(logger, $"http://{endpoints.HttpEndPoint}");
+        if (webSocket.Value.Enabled)
+        {
+            LogWebSocketEchoListening(logger, $"ws://{endpoints.HttpEndPoint}{webSocket.Value.Path}");
+            if (endpoints.EchoWebSocketEndPoint is { } own)
+            {
+                LogWebSocketEchoListening(logger, $"ws://{own}{webSocket.Value.Path}");
+            }
+        }
+
         if (endpoints.AdminEndPoint is { } admin)
         {
             LogAdminListening(logger, $"http://{admin}");
@@ -59,6 +70,9 @@ internal sealed partial class EndpointAnnouncer(ListenEndpoints endpoints, ILogg
 
     [LoggerMessage(6, LogLevel.Information, "TLS echo endpoint listening on {Address}", EventName = "EchoTlsListening")]
     private static partial void LogEchoTlsListening(ILogger logger, string address);
+
+    [LoggerMessage(8, LogLevel.Information, "WebSocket echo listening on {Address}", EventName = "WebSocketEchoListening")]
+    private static partial void LogWebSocketEchoListening(ILogger logger, string address);
 
     [LoggerMessage(7, LogLevel.Debug, "Socket I/O runs {SocketIo} (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS)", EventName = "SocketIo")]
     private static partial void LogSocketIo(ILogger logger, string socketIo);

@@ -6,6 +6,7 @@ using KestrelEcho.Net;
 using KestrelEcho.Ops;
 using KestrelEcho.Proxy;
 using KestrelEcho.Tls;
+using KestrelEcho.WebSockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ internal static class KestrelEndpointsExtensions
 {
     /// <summary>
     /// Binds the echo endpoint, the TLS echo endpoint when enabled, the management endpoint when
-    /// <c>Admin:Port</c> is set, then the HTTP endpoint. All are explicit: one explicit listener makes Kestrel
+    /// <c>Admin:Port</c> is set, the WebSocket echo's own endpoint when <c>EchoWebSocket:Port</c> is set, then the HTTP endpoint. All are explicit: one explicit listener makes Kestrel
     /// ignore ASPNETCORE_URLS. HTTP comes last because WebApplicationFactory's client uses the last address.
     /// </summary>
     public static WebApplicationBuilder ConfigureListenEndpoints(this WebApplicationBuilder builder)
@@ -33,6 +34,7 @@ internal static class KestrelEndpointsExtensions
             var echoTls = services.GetRequiredService<IOptions<EchoTlsOptions>>().Value;
             var http = services.GetRequiredService<IOptions<HttpEndpointOptions>>().Value;
             var admin = services.GetRequiredService<IOptions<AdminOptions>>().Value;
+            var webSocket = services.GetRequiredService<IOptions<EchoWebSocketOptions>>().Value;
 
             kestrel.Listen(echo.Address, echo.Port, listen =>
             {
@@ -62,6 +64,19 @@ internal static class KestrelEndpointsExtensions
                         return next(connection);
                     });
                     endpoints.Admin = listen;
+                });
+            }
+
+            if (webSocket is { Enabled: true, Port: int webSocketPort })
+            {
+                kestrel.Listen(webSocket.Address, webSocketPort, listen =>
+                {
+                    listen.Use(static next => connection =>
+                    {
+                        connection.Features.Set(EchoWebSocketConnectionFeature.Instance);
+                        return next(connection);
+                    });
+                    endpoints.EchoWebSocket = listen;
                 });
             }
 

@@ -5,6 +5,7 @@ using KestrelEcho.Echo;
 using KestrelEcho.Net;
 using KestrelEcho.Ops;
 using KestrelEcho.Tls;
+using KestrelEcho.WebSockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 
@@ -47,6 +48,7 @@ internal static class StartupFailure
             (EchoTlsSettings.Port, endpoints?.EchoTlsEndPoint),
             ($"{HttpEndpointOptions.SectionName}:Port", endpoints?.HttpEndPoint),
             ($"{AdminOptions.SectionName}:Port", endpoints?.AdminEndPoint),
+            (EchoWebSocketSettings.Port, endpoints?.EchoWebSocketEndPoint),
         ];
 
         foreach (var (setting, endPoint) in candidates)

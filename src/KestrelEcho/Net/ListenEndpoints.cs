@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace KestrelEcho.Net;
 
 /// <summary>
-/// The endpoints Kestrel listens on: echo, HTTP and, when configured, the TLS echo and management endpoints.
+/// The endpoints Kestrel listens on: echo, HTTP and, when configured, the TLS echo, WebSocket echo and management endpoints.
 /// Kestrel reports every address as <c>http://</c>, so its address list cannot tell the echo port from the
 /// HTTP port; the <see cref="ListenOptions"/> can, and after the server starts each holds the port it
 /// actually bound (which matters for port 0).
@@ -17,6 +17,9 @@ internal sealed class ListenEndpoints
 
     public ListenOptions? Http { get; set; }
 
+    /// <summary>Null unless <c>EchoWebSocket:Port</c> is set.</summary>
+    public ListenOptions? EchoWebSocket { get; set; }
+
     /// <summary>Null unless <c>Admin:Port</c> is set.</summary>
     public ListenOptions? Admin { get; set; }
 
@@ -25,6 +28,8 @@ internal sealed class ListenEndpoints
     public IPEndPoint? EchoTlsEndPoint => EchoTls?.IPEndPoint;
 
     public IPEndPoint? HttpEndPoint => Http?.IPEndPoint;
+
+    public IPEndPoint? EchoWebSocketEndPoint => EchoWebSocket?.IPEndPoint;
 
     public IPEndPoint? AdminEndPoint => Admin?.IPEndPoint;
 }

@@ -1,17 +1,19 @@
 using KestrelEcho.Admin;
 using KestrelEcho.Health;
 using KestrelEcho.Telemetry;
+using KestrelEcho.WebSockets;
 
 namespace KestrelEcho.Ops;
 
 internal static class OpsEndpointRouteBuilderExtensions
 {
-    /// <summary>Maps the ops API in every environment: health, metrics and the admin endpoints.</summary>
+    /// <summary>Maps the ops API in every environment: health, metrics, the admin endpoints and the WebSocket echo.</summary>
     public static WebApplication MapOpsEndpoints(this WebApplication app)
     {
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint();
         app.MapConnectionsEndpoints();
+        app.MapEchoWebSocket();
         return app;
     }
 }

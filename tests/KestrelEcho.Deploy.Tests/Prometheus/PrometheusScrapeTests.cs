@@ -19,8 +19,9 @@ public sealed class PrometheusScrapeTests(ScrapedServiceFixture scraped) : IClas
         await Poll.UntilAsync(
             async () =>
             {
-                received = await scraped.ValueAsync($"kestrel_echo_received_bytes_total{{job=\"{DeployPaths.Job}\"}}");
-                sent = await scraped.ValueAsync($"kestrel_echo_sent_bytes_total{{job=\"{DeployPaths.Job}\"}}");
+                // The test's clients are TCP; the other transports' series are there too, at 0.
+                received = await scraped.ValueAsync($"kestrel_echo_received_bytes_total{{job=\"{DeployPaths.Job}\", kestrel_echo_transport=\"tcp\"}}");
+                sent = await scraped.ValueAsync($"kestrel_echo_sent_bytes_total{{job=\"{DeployPaths.Job}\", kestrel_echo_transport=\"tcp\"}}");
                 return received >= scraped.BytesSent && sent >= scraped.BytesSent;
             },
             TimeSpan.FromSeconds(30),

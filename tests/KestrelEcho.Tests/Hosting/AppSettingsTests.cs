@@ -3,6 +3,7 @@ using KestrelEcho.Echo;
 using KestrelEcho.Net;
 using KestrelEcho.Ops;
 using KestrelEcho.Tls;
+using KestrelEcho.WebSockets;
 using Microsoft.Extensions.Configuration;
 
 namespace KestrelEcho.Tests.Hosting;
@@ -21,11 +22,13 @@ public sealed class AppSettingsTests
         var echoTls = s_shipped.GetSection(EchoTlsOptions.SectionName).Get<EchoTlsOptions>()!;
         var http = s_shipped.GetSection(HttpEndpointOptions.SectionName).Get<HttpEndpointOptions>()!;
         var admin = s_shipped.GetSection(AdminOptions.SectionName).Get<AdminOptions>()!;
+        var webSocket = s_shipped.GetSection(EchoWebSocketOptions.SectionName).Get<EchoWebSocketOptions>()!;
 
         Assert.True(new EchoOptionsValidator().Validate(null, echo).Succeeded);
         Assert.True(new EchoTlsOptionsValidator().Validate(null, echoTls).Succeeded);
         Assert.True(new HttpEndpointOptionsValidator().Validate(null, http).Succeeded);
         Assert.True(new AdminOptionsValidator().Validate(null, admin).Succeeded);
+        Assert.True(new EchoWebSocketOptionsValidator().Validate(null, webSocket).Succeeded);
     }
 
     [Theory]
@@ -33,6 +36,7 @@ public sealed class AppSettingsTests
     [InlineData(typeof(EchoTlsOptions), EchoTlsOptions.SectionName)]
     [InlineData(typeof(HttpEndpointOptions), HttpEndpointOptions.SectionName)]
     [InlineData(typeof(AdminOptions), AdminOptions.SectionName)]
+    [InlineData(typeof(EchoWebSocketOptions), EchoWebSocketOptions.SectionName)]
     public void EverySetting_IsInTheShippedFile_WithItsDefault(Type optionsType, string section)
     {
         var shippedKeys = s_shipped.GetSection(section).GetChildren().Select(static child => child.Key).ToHashSet();
