@@ -1,5 +1,6 @@
 using KestrelEcho.Net;
 using KestrelEcho.Admin;
+using KestrelEcho.Dashboard;
 using KestrelEcho.Echo;
 using KestrelEcho.Health;
 using KestrelEcho.Hosting;
@@ -17,6 +18,7 @@ builder.Services
     .AddEchoTls()
     .AddOps()
     .AddAdmin()
+    .AddDashboard()
     .AddEchoHealthChecks()
     .AddEchoTelemetry();
 builder.ConfigureListenEndpoints();
