@@ -23,6 +23,11 @@ public sealed class DashboardBrowserTests(EchoAppFactory app) : EchoAppTest<Echo
     public async Task Page_LoadsLive_WithoutConsoleErrorsOrFailedRequests_AndAxeFindsNothingSerious()
     {
         using var timeout = TestTimeout.Start();
+        using (var closed = await App.ConnectEchoAsync(timeout.Token))
+        {
+            await closed.AssertHolaMundoEchoedAsync(timeout.Token);
+        }
+
         using var client = await App.ConnectEchoAsync(timeout.Token);
         await using var browser = await DashboardBrowser.OpenAsync(Address());
         await using var traffic = EchoTraffic.Start(client);
@@ -30,7 +35,7 @@ public sealed class DashboardBrowserTests(EchoAppFactory app) : EchoAppTest<Echo
         await Expect(browser.Page.Locator("#feed-status")).ToHaveTextAsync("Live");
         await Expect(browser.ConnectionRow(LocalPort(client))).ToBeVisibleAsync();
         await Expect(browser.Page.Locator("#throughput-chart canvas")).ToBeVisibleAsync();
-        await Expect(browser.Page.Locator("#recent-table tbody tr").First).ToBeAttachedAsync();
+        await Expect(browser.Page.Locator("#recent-table tbody tr").First).ToBeVisibleAsync();
         var axe = await browser.Page.RunAxe();
         await browser.Page.ScreenshotAsync(new() { Path = RepositoryFiles.PathOf("TestResults/dashboard.png"), FullPage = true });
 
