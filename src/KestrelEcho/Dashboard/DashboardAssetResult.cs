@@ -25,8 +25,6 @@ internal sealed class DashboardAssetResult(DashboardAsset asset) : IResult
 
         response.ContentType = asset.ContentType;
         response.ContentLength = asset.Content.Length;
-        return HttpMethods.IsHead(httpContext.Request.Method)
-            ? Task.CompletedTask
-            : response.Body.WriteAsync(asset.Content, httpContext.RequestAborted).AsTask();
+        return response.Body.WriteAsync(asset.Content, httpContext.RequestAborted).AsTask();
     }
 }
