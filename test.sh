@@ -28,7 +28,7 @@ current_kubectl_sha512="40961a8db48b88a7a92cc9f822eff17ed6e16044646aa61cc2d307e8
 tools=.tools
 
 # What each group of tests needs. The names are the values of the tests' [Requires] trait, and apt packages too.
-declare -A tool_of=([haproxy]=haproxy [prometheus]=promtool [yamllint]=yamllint [systemd]=systemd-analyze [iproute2]=ip)
+declare -A tool_of=([haproxy]=haproxy [prometheus]=promtool [yamllint]=yamllint [systemd]=systemd-analyze [iproute2]=ip [chromium]=chromium)
 
 missing_packages() {
   local package

@@ -1,5 +1,6 @@
 using KestrelEcho.Net;
 using KestrelEcho.Admin;
+using KestrelEcho.Dashboard;
 using KestrelEcho.Echo;
 using KestrelEcho.Health;
 using KestrelEcho.Hosting;
@@ -18,6 +19,7 @@ builder.Services
     .AddEchoTls()
     .AddOps()
     .AddAdmin()
+    .AddDashboard()
     .AddEchoHealthChecks()
     .AddEchoTelemetry()
     .AddEchoWebSockets();

@@ -20,8 +20,35 @@ internal sealed partial class AdminAccessFilter(AdminAccessRule rule, ILogger<Ad
         // Client addresses are personal data: no proxy or browser cache may keep these answers, refusals included.
         http.Response.Headers.CacheControl = "no-store";
         var peerAddress = PeerAddress(http);
+        return Apply(context, next, peerAddress, rule.Decide(peerAddress, http.Request.Host, http.Request.Headers.Authorization));
+    }
+
+    /// <summary>
+    /// For a page shell (<see cref="AdminAccessRule.DecideShell"/>): it holds no data, so what it serves may be
+    /// cached (the endpoint says how); a refusal may not.
+    /// </summary>
+    public ValueTask<object?> InvokeForShellAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var peerAddress = PeerAddress(http);
+        var access = rule.DecideShell(peerAddress, http.Request.Host);
+        if (access != AdminAccess.Allowed)
+        {
+            http.Response.Headers.CacheControl = "no-store";
+        }
+
+        return Apply(context, next, peerAddress, access);
+    }
+
+    private ValueTask<object?> Apply(
+        EndpointFilterInvocationContext context,
+        EndpointFilterDelegate next,
+        IPAddress? peerAddress,
+        AdminAccess access)
+    {
+        var http = context.HttpContext;
         var host = http.Request.Host;
-        switch (rule.Decide(peerAddress, host, http.Request.Headers.Authorization))
+        switch (access)
         {
             case AdminAccess.Allowed:
                 return next(context);

@@ -42,6 +42,19 @@ internal sealed class AdminAccessRule
                 : AdminAccess.Unauthorized;
         }
 
+        return DecideNetwork(peerAddress, host);
+    }
+
+    /// <summary>
+    /// For a page shell that holds no data (the dashboard's HTML, scripts and styles), which must load before it can
+    /// ask for the key: with a key set, the API answers whoever presents it from anywhere, so the shell is served to
+    /// anyone; without one, the same loopback and Host rule as the API.
+    /// </summary>
+    public AdminAccess DecideShell(IPAddress? peerAddress, HostString host) =>
+        _keyHash is not null ? AdminAccess.Allowed : DecideNetwork(peerAddress, host);
+
+    private AdminAccess DecideNetwork(IPAddress? peerAddress, HostString host)
+    {
         if (!_allowRemote && !IsLoopback(peerAddress))
         {
             return AdminAccess.Forbidden;

@@ -12,16 +12,25 @@ internal static class AdminEndpointsExtensions
         endpoints.MapGroup(PathPrefix).AddEndpointFilter<AdminAccessFilter>();
 
     /// <summary>
-    /// With <c>Admin:Port</c> set, the admin paths exist only on that listener: 404 elsewhere, for every method,
+    /// The group for a page shell of the admin API (the dashboard): the API's network rule without its key
+    /// (<see cref="AdminAccessRule.DecideShell"/>). Its paths must also be registered as <see cref="AdminOnlyPath"/>s.
+    /// </summary>
+    public static RouteGroupBuilder MapAdminShellGroup(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGroup("").AddEndpointFilter(static (context, next) =>
+            context.HttpContext.RequestServices.GetRequiredService<AdminAccessFilter>().InvokeForShellAsync(context, next));
+
+    /// <summary>
+    /// With <c>Admin:Port</c> set, the admin paths (every <see cref="AdminOnlyPath"/>) exist only on that listener: 404 elsewhere, for every method,
     /// so the HTTP port does not even reveal them with a 405. Runs before the endpoint, whatever routing chose.
     /// </summary>
     public static WebApplication UseAdminPort(this WebApplication app)
     {
         var endpoints = app.Services.GetRequiredService<ListenEndpoints>();
+        var adminOnly = app.Services.GetServices<AdminOnlyPath>().ToArray();
         app.Use(next => context =>
         {
             if (endpoints.Admin is not null
-                && context.Request.Path.StartsWithSegments(PathPrefix)
+                && adminOnly.Any(path => path.Matches(context.Request.Path))
                 && context.Features.Get<AdminConnectionFeature>() is null)
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;

@@ -11,6 +11,8 @@ internal static class AdminServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         services.AddSingleton<AdminAccessRule>();
+        services.AddSingleton<AdminAccessFilter>();
+        services.AddSingleton(new AdminOnlyPath(AdminEndpointsExtensions.PathPrefix, Exact: false));
         services.AddSingleton<ConnectionViews>();
         services.ConfigureHttpJsonOptions(static options =>
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default));

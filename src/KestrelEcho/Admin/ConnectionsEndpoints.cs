@@ -120,7 +120,8 @@ internal static class ConnectionsEndpoints
             ? TypedResults.Problem(detail: $"'limit' must be zero or more; got {limit}.", statusCode: StatusCodes.Status400BadRequest)
             : null;
 
-    private static ValidationProblem BadQuery(Dictionary<string, string[]> errors) =>
+    /// <summary>A 400 naming every bad query parameter; the other admin endpoints that take a query answer the same.</summary>
+    internal static ValidationProblem BadQuery(Dictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(
             errors,
             detail: string.Join(" ", errors.Values.SelectMany(static messages => messages)),

@@ -30,6 +30,9 @@ internal sealed class ConnectionRegistry(TimeProvider timeProvider, int recentCa
     /// <summary>Connections closed before the echo: refused, or failed in the PROXY header or the TLS handshake.</summary>
     public RecentConnections Refused { get; } = new(recentCapacity);
 
+    /// <summary>Every closed connection, added up: by reason, refused, bytes.</summary>
+    public ClosedConnectionTotals ClosedTotals { get; } = new();
+
     /// <summary>Registers a connection Kestrel has just accepted; its session starts now.</summary>
     public EchoSession Open(ConnectionContext connection, ConnectionTransport transport) =>
         Open(
@@ -58,6 +61,7 @@ internal sealed class ConnectionRegistry(TimeProvider timeProvider, int recentCa
         session.OnClosed(reason, closedTimestamp);
         if (_sessions.TryRemove(session.Id, out _))
         {
+            ClosedTotals.Add(session, reason);
             Interlocked.Increment(ref _closed);
         }
 

@@ -1,4 +1,5 @@
 using KestrelEcho.Admin;
+using KestrelEcho.Dashboard;
 using KestrelEcho.Health;
 using KestrelEcho.Telemetry;
 using KestrelEcho.WebSockets;
@@ -7,13 +8,14 @@ namespace KestrelEcho.Ops;
 
 internal static class OpsEndpointRouteBuilderExtensions
 {
-    /// <summary>Maps the ops API in every environment: health, metrics, the admin endpoints and the WebSocket echo.</summary>
+    /// <summary>Maps the ops API in every environment: health, metrics, the admin endpoints, their dashboard and the WebSocket echo.</summary>
     public static WebApplication MapOpsEndpoints(this WebApplication app)
     {
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint();
         app.MapConnectionsEndpoints();
         app.MapEchoWebSocket();
+        app.MapDashboardEndpoints();
         return app;
     }
 }

@@ -30,6 +30,7 @@ public sealed class RemoteAdminAccessTests
         Assert.Equal(HttpStatusCode.OK, await GetAsync(network, s_remoteCaller, http, "/health"));
         Assert.Equal(HttpStatusCode.Forbidden, await GetAsync(network, s_remoteCaller, http, "/connections"));
         Assert.Equal(HttpStatusCode.Forbidden, await GetAsync(network, s_remoteCaller, http, "/connections/recent"));
+        Assert.Equal(HttpStatusCode.Forbidden, await GetAsync(network, s_remoteCaller, http, "/"));
         await service.WaitForLineAsync($"Admin request /connections from {s_remoteCaller} refused: not loopback");
 
         // The same request to the same address from loopback gets in: only the caller's address differs. It names
@@ -75,6 +76,10 @@ public sealed class RemoteAdminAccessTests
 
         Assert.Equal(HttpStatusCode.OK, await GetAsync(network, s_remoteCaller, http, "/connections", $"Authorization: Bearer {Key}"));
         Assert.Equal(HttpStatusCode.Unauthorized, await GetAsync(network, s_remoteCaller, http, "/connections"));
+
+        // The dashboard's page holds no data and asks for the key; its live feed wants it.
+        Assert.Equal(HttpStatusCode.OK, await GetAsync(network, s_remoteCaller, http, "/"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetAsync(network, s_remoteCaller, http, "/connections/events"));
         await service.WaitForLineAsync($"Admin request /connections from {s_remoteCaller} refused: no valid API key");
     }
 
