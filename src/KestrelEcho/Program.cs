@@ -2,6 +2,7 @@ using KestrelEcho.Net;
 using KestrelEcho.Admin;
 using KestrelEcho.Echo;
 using KestrelEcho.Health;
+using KestrelEcho.History;
 using KestrelEcho.Hosting;
 using KestrelEcho.Ops;
 using KestrelEcho.Telemetry;
@@ -18,7 +19,8 @@ builder.Services
     .AddOps()
     .AddAdmin()
     .AddEchoHealthChecks()
-    .AddEchoTelemetry();
+    .AddEchoTelemetry()
+    .AddHistory();
 builder.ConfigureListenEndpoints();
 
 // Under systemd (deploy/systemd): READY=1 once listening and STOPPING=1 on SIGTERM for Type=notify, and log lines

@@ -12,6 +12,7 @@ internal static class OpsEndpointRouteBuilderExtensions
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint();
         app.MapConnectionsEndpoints();
+        app.MapHistoryEndpoints();
         return app;
     }
 }

@@ -1,0 +1,29 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
+
+namespace KestrelEcho.History;
+
+/// <summary>
+/// Where a page of the history ended: the last row's close time and row number, the key the rows are ordered by.
+/// Opaque to callers (base64url), so the key can change without breaking them; a page after it starts strictly older.
+/// </summary>
+internal sealed record HistoryCursor(long ClosedAt, long Seq)
+{
+    private const int Length = 2 * sizeof(long);
+
+    public string Encode()
+    {
+        Span<byte> bytes = stackalloc byte[Length];
+        BinaryPrimitives.WriteInt64BigEndian(bytes, ClosedAt);
+        BinaryPrimitives.WriteInt64BigEndian(bytes[sizeof(long)..], Seq);
+        return Base64Url.EncodeToString(bytes);
+    }
+
+    public static HistoryCursor? TryDecode(string text)
+    {
+        Span<byte> bytes = stackalloc byte[Length + 1];
+        return Base64Url.TryDecodeFromChars(text, bytes, out var written) && written == Length
+            ? new HistoryCursor(BinaryPrimitives.ReadInt64BigEndian(bytes), BinaryPrimitives.ReadInt64BigEndian(bytes[sizeof(long)..]))
+            : null;
+    }
+}
