@@ -21,8 +21,10 @@ internal sealed record HistoryCursor(long ClosedAt, long Seq)
 
     public static HistoryCursor? TryDecode(string text)
     {
-        Span<byte> bytes = stackalloc byte[Length + 1];
-        return Base64Url.TryDecodeFromChars(text, bytes, out var written) && written == Length
+        // TryDecodeFromChars throws on characters outside the alphabet: check them first.
+        Span<byte> bytes = stackalloc byte[Length];
+        return Base64Url.IsValid(text, out var length) && length == Length
+            && Base64Url.TryDecodeFromChars(text, bytes, out var written) && written == Length
             ? new HistoryCursor(BinaryPrimitives.ReadInt64BigEndian(bytes), BinaryPrimitives.ReadInt64BigEndian(bytes[sizeof(long)..]))
             : null;
     }
