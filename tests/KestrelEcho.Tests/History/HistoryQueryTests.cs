@@ -39,6 +39,7 @@ public sealed class HistoryQueryTests : FreshAppTest
         using var http = app.CreateClient();
 
         var all = await HistoryRows.AllPagesAsync(http, "limit=999", cancellationToken);
+        Assert.Equal(Closes, all.Count);
         Assert.Equal(Closes, all.Select(static row => row.GetProperty("id").GetString()).Distinct().Count());
         var closedAt = all.Select(static row => row.GetProperty("closedAt").GetDateTimeOffset()).ToList();
         Assert.Equal(closedAt.OrderDescending(), closedAt);
