@@ -65,15 +65,17 @@ internal sealed class HistoryWriter(
         }
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (database.Enabled)
+        if (!database.Enabled)
         {
-            // Off the start path: a slow or broken disk delays nothing, and shows in /health instead.
-            _loop = Task.Run(RunAsync, CancellationToken.None);
+            return;
         }
 
-        return Task.CompletedTask;
+        // Opened (and created) before the endpoints serve, so the first query finds the file; a file that cannot be
+        // opened is reported, never fatal. The writing itself runs in the background.
+        await TryOpenAsync();
+        _loop = Task.Run(RunAsync, CancellationToken.None);
     }
 
     /// <summary>After every other hosted service, the server's connections included, has stopped: nothing more will close.</summary>
@@ -96,7 +98,6 @@ internal sealed class HistoryWriter(
         Task<bool>? waiting = null;
         try
         {
-            await TryOpenAsync();
             while (true)
             {
                 if (timeProvider.GetUtcNow() >= _nextRetention)
