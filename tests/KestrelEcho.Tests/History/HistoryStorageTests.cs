@@ -127,9 +127,13 @@ public sealed class HistoryStorageTests : FreshAppTest
         }
 
         await HistoryRows.WaitForRowsAsync(app.HistoryPath, 4, timeout.Token);
-        var metrics = await http.GetStringAsync("/metrics", timeout.Token);
 
-        Assert.Contains("kestrel_echo_history_records_written_total{otel_scope_name=\"KestrelEcho\"} 4", metrics, StringComparison.Ordinal);
+        // Counted just after the batch's commit, so polled.
+        var metrics = "";
+        await Poll.UntilAsync(
+            async () => (metrics = await http.GetStringAsync("/metrics", timeout.Token)).Contains("kestrel_echo_history_records_written_total{otel_scope_name=\"KestrelEcho\"} 4", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10),
+            () => $"4 records counted written; /metrics:\n{metrics}");
         Assert.Contains("kestrel_echo_history_records_dropped_total{otel_scope_name=\"KestrelEcho\"} 0", metrics, StringComparison.Ordinal);
         Assert.Contains("kestrel_echo_history_records_failed_total{otel_scope_name=\"KestrelEcho\"} 0", metrics, StringComparison.Ordinal);
     }
