@@ -8,7 +8,8 @@
 // Modes:
 //   pingpong  --conns N --size S --depth D   N connections, D messages of S bytes in flight on each
 //   stream    --conns N --size S             full duplex, S-byte writes, up to --window bytes in flight
-//   churn     --conns C                      C slots, each: connect, send S bytes, read them back, close
+//   churn     --conns C [--rate R]           C slots, each: connect, send S bytes, read them back, close; with
+//                                            --rate, at most R connections started a second, on a fixed schedule
 //   rate      --rate R                       1 connection, R round trips a second on a fixed schedule
 //   idle      --conns N --hold T             open N connections, echo 1 byte on each, measure server RSS;
 //             [--ops-probe 1 --http-port P]  then time GET /connections and /metrics while they are held
@@ -45,7 +46,7 @@ static struct {
     int conns, size, depth, src_count;
     double warmup, duration, rate, hold, settle;
     long window;
-    int server_pid, ops_probe;
+    int server_pid, ops_probe, rate_given;
     const char *child_log;
     char **child_argv;
 } opt = {
@@ -406,9 +407,15 @@ static void churn_start(struct conn *c, int *next_index) {
 }
 
 static int run_churn(void) {
-    int n = opt.conns, next_index = 0;
+    int n = opt.conns, next_index = 0, paced = opt.rate_given && opt.rate > 0, idle_count = 0;
     struct conn *cs = conns_alloc(n, 0);
-    for (int i = 0; i < n; i++) { cs[i].seed = (uint32_t)i * 1000003u; churn_start(&cs[i], &next_index); }
+    struct conn **idle = calloc((size_t)n, sizeof *idle);
+    if (!idle) die("calloc");
+    for (int i = 0; i < n; i++) {
+        cs[i].seed = (uint32_t)i * 1000003u;
+        if (paced) idle[idle_count++] = &cs[i];
+        else churn_start(&cs[i], &next_index);
+    }
 
     uint64_t start = now_ns(), measure_from = start + (uint64_t)(opt.warmup * 1e9),
              stop_at = measure_from + (uint64_t)(opt.duration * 1e9), done = 0, done_at_window = 0;
@@ -418,7 +425,10 @@ static int run_churn(void) {
         uint64_t t = now_ns();
         if (!measuring && t >= measure_from) { measuring = 1; window_open(); done_at_window = done; }
         if (t >= stop_at) break;
-        int k = epoll_wait(epfd, evs, 512, 10);
+        /* Paced: start what the schedule allows by now, as far as free slots go (a slow server shows as fewer). */
+        while (paced && idle_count > 0 && (double)next_index < opt.rate * (double)(t - start) / 1e9)
+            churn_start(idle[--idle_count], &next_index);
+        int k = epoll_wait(epfd, evs, 512, paced ? 1 : 10);
         if (k < 0 && errno != EINTR) die("epoll_wait");
         for (int e = 0; e < k; e++) {
             struct conn *c = evs[e].data.ptr;
@@ -439,12 +449,14 @@ static int run_churn(void) {
                 if (measuring) hist_record(tr - c->started);
                 done++;
                 close(c->fd);
-                churn_start(c, &next_index);
+                if (paced) idle[idle_count++] = c;  /* close() took the socket out of the epoll set */
+                else churn_start(c, &next_index);
             }
         }
     }
     double secs = window_close();
     printf("conns_per_s=%.0f\n", (double)(done - done_at_window) / secs);
+    printf("conns_started=%d\nconns_completed=%llu\n", next_index, (unsigned long long)done);
     print_latency();
     printf("verify_errors=%llu\n", (unsigned long long)verify_errors);
     return 0;
@@ -586,7 +598,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--src-count")) opt.src_count = atoi(v);
         else if (!strcmp(a, "--warmup")) opt.warmup = atof(v);
         else if (!strcmp(a, "--duration")) opt.duration = atof(v);
-        else if (!strcmp(a, "--rate")) opt.rate = atof(v);
+        else if (!strcmp(a, "--rate")) { opt.rate = atof(v); opt.rate_given = 1; }
         else if (!strcmp(a, "--hold")) opt.hold = atof(v);
         else if (!strcmp(a, "--settle")) opt.settle = atof(v);
         else if (!strcmp(a, "--server-pid")) opt.server_pid = atoi(v);

@@ -3,6 +3,7 @@ using KestrelEcho.Admin;
 using KestrelEcho.Dashboard;
 using KestrelEcho.Echo;
 using KestrelEcho.Health;
+using KestrelEcho.History;
 using KestrelEcho.Hosting;
 using KestrelEcho.Ops;
 using KestrelEcho.Telemetry;
@@ -22,7 +23,8 @@ builder.Services
     .AddDashboard()
     .AddEchoHealthChecks()
     .AddEchoTelemetry()
-    .AddEchoWebSockets();
+    .AddEchoWebSockets()
+    .AddHistory();
 builder.ConfigureListenEndpoints();
 
 // Under systemd (deploy/systemd): READY=1 once listening and STOPPING=1 on SIGTERM for Type=notify, and log lines

@@ -53,7 +53,17 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         // Not UseKestrel(int port): that sets PreferHostingUrls, which would drop the echo endpoint.
         UseKestrel();
+
+        // Every test app records its closes, as production does, in a real file of its own.
+        HistoryFolder = Directory.CreateTempSubdirectory("kestrel-echo-history-").FullName;
+        _settings["History:Path"] = HistoryPath;
     }
+
+    /// <summary>The app's own temporary folder for its history database, deleted with the factory.</summary>
+    public string HistoryFolder { get; }
+
+    /// <summary>Where the app keeps its history database unless the test sets <c>History:Path</c>.</summary>
+    public string HistoryPath => Path.Combine(HistoryFolder, "history.db");
 
     public CapturedLogs Logs { get; } = new();
 
@@ -254,6 +264,11 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await base.DisposeAsync();
         _kestrel?.Dispose();
         _meter?.Dispose();
+        if (Directory.Exists(HistoryFolder))
+        {
+            Directory.Delete(HistoryFolder, recursive: true);
+        }
+
         GC.SuppressFinalize(this);
     }
 

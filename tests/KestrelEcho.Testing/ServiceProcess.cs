@@ -15,8 +15,13 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     private const string ServicePidPrefix = "service-pid ";
 
     private readonly ChildProcess _process;
+    private readonly string _historyFolder;
 
-    private ServiceProcess(ChildProcess process) => _process = process;
+    private ServiceProcess(ChildProcess process, string historyFolder)
+    {
+        _process = process;
+        _historyFolder = historyFolder;
+    }
 
     public IReadOnlyList<string> Stdout => _process.Stdout;
 
@@ -49,29 +54,34 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// </summary>
     public static ServiceProcess Start(params string[] arguments)
     {
-        string[] command = ServiceCommand(arguments);
-        return new(ChildProcess.Start(command[0], command[1..], environment: ServiceEnvironment()));
+        var historyFolder = NewHistoryFolder();
+        string[] command = ServiceCommand(historyFolder, arguments);
+        return new(ChildProcess.Start(command[0], command[1..], environment: ServiceEnvironment()), historyFolder);
     }
 
     /// <summary>As <see cref="Start(string[])"/>, with <paramref name="environment"/> added to what a user's shell gives it.</summary>
     public static ServiceProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
-        string[] command = ServiceCommand(arguments);
+        var historyFolder = NewHistoryFolder();
+        string[] command = ServiceCommand(historyFolder, arguments);
         var merged = ServiceEnvironment();
         foreach (var (name, value) in environment)
         {
             merged[name] = value;
         }
 
-        return new(ChildProcess.Start(command[0], command[1..], environment: merged));
+        return new(ChildProcess.Start(command[0], command[1..], environment: merged), historyFolder);
     }
 
     /// <summary>
     /// Starts the service with <paramref name="prefix"/> in front of its command line, e.g. <c>ip netns exec NAME</c>
     /// to run it in a network namespace.
     /// </summary>
-    public static ServiceProcess StartUnder(string[] prefix, params string[] arguments) =>
-        new(ChildProcess.Start(prefix[0], [.. prefix[1..], .. ServiceCommand(arguments)], environment: ServiceEnvironment()));
+    public static ServiceProcess StartUnder(string[] prefix, params string[] arguments)
+    {
+        var historyFolder = NewHistoryFolder();
+        return new(ChildProcess.Start(prefix[0], [.. prefix[1..], .. ServiceCommand(historyFolder, arguments)], environment: ServiceEnvironment()), historyFolder);
+    }
 
     /// <summary>
     /// Starts the service as systemd starts a <c>Type=notify</c> unit: as the child of a process named
@@ -83,10 +93,13 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     {
         var environment = ServiceEnvironment();
         environment["NOTIFY_SOCKET"] = notifySocket;
-        return new(ChildProcess.Start(
-            "sh",
-            ["-c", $"printf systemd > /proc/$$/comm; \"$@\" & echo \"{ServicePidPrefix}$!\"; wait $!", "sh", .. ServiceCommand(arguments)],
-            environment: environment));
+        var historyFolder = NewHistoryFolder();
+        return new(
+            ChildProcess.Start(
+                "sh",
+                ["-c", $"printf systemd > /proc/$$/comm; \"$@\" & echo \"{ServicePidPrefix}$!\"; wait $!", "sh", .. ServiceCommand(historyFolder, arguments)],
+                environment: environment),
+            historyFolder);
     }
 
     /// <summary>
@@ -138,7 +151,11 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     public Task<int> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(timeout);
 
-    public ValueTask DisposeAsync() => _process.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _process.DisposeAsync();
+        Directory.Delete(_historyFolder, recursive: true);
+    }
 
     private async Task<IPEndPoint> WaitForEndPointAsync(Regex listeningLine, string endpointName)
     {
@@ -162,13 +179,17 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// every process below it inherits that, and .NET respects it, so Ctrl+C would never reach the service. A user's
     /// terminal gives it the default handling, and so does this.
     /// </summary>
-    private static string[] ServiceCommand(string[] arguments) =>
+    private static string[] ServiceCommand(string historyFolder, string[] arguments) =>
     [
         "env", "--default-signal=INT,QUIT", "dotnet",
         Path.Combine(AppContext.BaseDirectory, "KestrelEcho.dll"),
         "--Echo:Address", "127.0.0.1", "--Echo:Port", "0", "--Http:Address", "127.0.0.1", "--Http:Port", "0", "--Echo:DrainTimeout", "00:00:00",
+        "--History:Path", Path.Combine(historyFolder, "history.db"),
         .. arguments,
     ];
+
+    /// <summary>Each service process records its closes in a file of its own, not one shared in the build output.</summary>
+    private static string NewHistoryFolder() => Directory.CreateTempSubdirectory("kestrel-echo-history-").FullName;
 
     /// <summary>The environment a user's shell gives it: none of the test process's own settings.</summary>
     private static Dictionary<string, string?> ServiceEnvironment() => new()

@@ -16,6 +16,8 @@ internal static class AdminServiceCollectionExtensions
         services.AddSingleton<ConnectionViews>();
         services.ConfigureHttpJsonOptions(static options =>
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default));
+        services.ConfigureHttpJsonOptions(static options =>
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, HistoryJsonContext.Default));
         return services;
     }
 }

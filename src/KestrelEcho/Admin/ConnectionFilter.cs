@@ -68,7 +68,7 @@ internal sealed record ConnectionFilter(
             && (Transport is null || session.Transport == Transport);
     }
 
-    private static IPNetwork? ReadNetwork(QueryReader reader)
+    public static IPNetwork? ReadNetwork(QueryReader reader)
     {
         if (reader.Single("ip") is not { } value)
         {

@@ -9,9 +9,10 @@ namespace KestrelEcho.Connections;
 /// The live connections of the echo endpoints, by connection id, in every stage. A session is added when Kestrel
 /// hands us the connection and removed when the tracking layer closes it, whatever ended it, so the registry never
 /// outlives the sockets. The closed session then goes to <see cref="Recent"/>, or to <see cref="Refused"/> when it
-/// never reached the echo: a flood of refusals cannot push the real closes out.
+/// never reached the echo: a flood of refusals cannot push the real closes out. An <see cref="IConnectionCloseObserver"/>
+/// (the history) hears of every close.
 /// </summary>
-internal sealed class ConnectionRegistry(TimeProvider timeProvider, int recentCapacity)
+internal sealed class ConnectionRegistry(TimeProvider timeProvider, int recentCapacity, IConnectionCloseObserver? closeObserver = null)
 {
     private readonly ConcurrentDictionary<string, EchoSession> _sessions = new(StringComparer.Ordinal);
     private long _opened;
@@ -66,6 +67,7 @@ internal sealed class ConnectionRegistry(TimeProvider timeProvider, int recentCa
         }
 
         (session.WasRefused ? Refused : Recent).Add(session);
+        closeObserver?.OnClosed(session);
     }
 
     /// <summary>A live connection by id, else a recently closed one, else null.</summary>

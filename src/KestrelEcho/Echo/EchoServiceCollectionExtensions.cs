@@ -31,7 +31,8 @@ internal static class EchoServiceCollectionExtensions
         services.AddSingleton<DrainState>();
         services.AddSingleton(static services => new ConnectionRegistry(
             services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<IOptions<EchoOptions>>().Value.RecentConnections));
+            services.GetRequiredService<IOptions<EchoOptions>>().Value.RecentConnections,
+            services.GetService<IConnectionCloseObserver>()));
         services.AddSingleton<ConnectionAdmission>();
         services.AddSingleton<EchoMetrics>();
 

@@ -16,6 +16,7 @@ internal static class OpsEndpointRouteBuilderExtensions
         app.MapConnectionsEndpoints();
         app.MapEchoWebSocket();
         app.MapDashboardEndpoints();
+        app.MapHistoryEndpoints();
         return app;
     }
 }

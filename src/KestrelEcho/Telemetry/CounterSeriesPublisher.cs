@@ -1,16 +1,18 @@
 using KestrelEcho.Echo;
+using KestrelEcho.History;
 
 namespace KestrelEcho.Telemetry;
 
 /// <summary>
-/// Puts the echo counters on the export at 0 once the host has started. Not earlier: a measurement taken
+/// Puts the echo and history counters on the export at 0 once the host has started. Not earlier: a measurement taken
 /// before the OpenTelemetry meter provider listens (its own hosted service creates it at start) is lost.
 /// </summary>
-internal sealed class CounterSeriesPublisher(EchoMetrics metrics) : IHostedLifecycleService
+internal sealed class CounterSeriesPublisher(EchoMetrics metrics, HistoryMetrics historyMetrics) : IHostedLifecycleService
 {
     public Task StartedAsync(CancellationToken cancellationToken)
     {
         metrics.PublishCountersAtZero();
+        historyMetrics.PublishCountersAtZero();
         return Task.CompletedTask;
     }
 

@@ -3,6 +3,7 @@ using System.Xml.Linq;
 using KestrelEcho.Connections;
 using KestrelEcho.Echo;
 using KestrelEcho.Health;
+using KestrelEcho.History;
 using KestrelEcho.Net;
 using KestrelEcho.Ops;
 using Microsoft.Extensions.Configuration;
@@ -44,7 +45,7 @@ public sealed class ContainerfileTests
         var entrypoint = JsonSerializer.Deserialize<string[]>(Instruction("ENTRYPOINT"))!;
         Assert.Equal([$"{workdir}/KestrelEcho"], entrypoint);
         // The content root is the working directory: appsettings.json must be there.
-        var copy = Instruction("COPY");
+        var copy = BinaryCopy();
         Assert.Contains("/out/KestrelEcho", copy, StringComparison.Ordinal);
         Assert.Contains("/out/appsettings.json", copy, StringComparison.Ordinal);
         Assert.EndsWith($" {workdir}/", copy, StringComparison.Ordinal);
@@ -66,12 +67,29 @@ public sealed class ContainerfileTests
     }
 
     [Fact]
+    public void RuntimeStage_ShipsSqliteBesideTheBinary_AndAVolumeTheUserOwns_WhereTheHistoryGoes()
+    {
+        Assert.Contains(" /out/libe_sqlite3.so ", BinaryCopy(), StringComparison.Ordinal);
+
+        // The shipped settings leave History:Path to its default, under the content root: the working directory.
+        Assert.Equal("", ServiceSettings.Shipped()["History:Path"]);
+        var volume = Instruction("VOLUME");
+        Assert.Equal($"{Instruction("WORKDIR")}/{Path.GetDirectoryName(HistoryDatabase.DefaultPath)}", volume);
+        var user = Instruction("USER");
+        Assert.Contains($"COPY --from=build --chown={user}:{user} /out/data {volume}", s_runtimeStage);
+    }
+
+    [Fact]
     public void RuntimeUser_IsTheOneTheKubernetesPodRunsAs()
     {
         var deployment = RepositoryFiles.ReadAllText("deploy/kubernetes/base/deployment.yaml");
 
         Assert.Contains($"runAsUser: {Instruction("USER")}\n", deployment, StringComparison.Ordinal);
     }
+
+    /// <summary>The COPY of the binary and its files into the working directory.</summary>
+    private static string BinaryCopy() =>
+        Assert.Single(s_runtimeStage, static l => l.StartsWith("COPY ", StringComparison.Ordinal) && l.Contains("/out/KestrelEcho ", StringComparison.Ordinal));
 
     private static string Instruction(string name)
     {

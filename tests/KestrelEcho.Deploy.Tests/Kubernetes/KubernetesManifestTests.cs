@@ -115,8 +115,24 @@ public sealed class KubernetesManifestTests(EchoAppFactory app) : EchoAppTest<Ec
         // The service reads appsettings.json from its content root: the ConfigMap must be mounted there.
         var contentRoot = container.Seq("env").Named("ASPNETCORE_CONTENTROOT").Scalar("value");
         var configMap = manifests.FindGenerated("ConfigMap", "kestrel-echo-config").Map("metadata").Scalar("name");
-        var volume = Assert.Single(pod.Seq("volumes").Children, v => v.Map("configMap").Scalar("name") == configMap).Scalar("name");
+        var volume = Assert.Single(pod.SeqOrEmpty("volumes"), v => v.Children.ContainsKey(new YamlScalarNode("configMap")) && v.Map("configMap").Scalar("name") == configMap).Scalar("name");
         Assert.Equal(contentRoot, container.Seq("volumeMounts").Named(volume).Scalar("mountPath"));
+    }
+
+    [Fact]
+    public async Task History_IsWrittenToAWritableVolume_SinceTheRootFilesystemIsReadOnly()
+    {
+        var manifests = await KubernetesManifests.RenderAsync(Base);
+        var pod = manifests.Find("Deployment", "kestrel-echo").Map("spec").Map("template").Map("spec");
+        var container = pod.Seq("containers").Named("kestrel-echo");
+
+        var path = container.Seq("env").Named("History__Path").Scalar("value");
+        var mount = Assert.Single(container.SeqOrEmpty("volumeMounts"), mount => Path.GetDirectoryName(path) == mount.Scalar("mountPath"));
+        Assert.NotEqual("true", mount.ScalarOrNull("readOnly"));
+        var volume = pod.Seq("volumes").Named(mount.Scalar("name"));
+        Assert.True(
+            volume.Children.ContainsKey(new YamlScalarNode("emptyDir")) || volume.Children.ContainsKey(new YamlScalarNode("persistentVolumeClaim")),
+            $"the history's volume '{mount.Scalar("name")}' must be an emptyDir or a PersistentVolumeClaim");
     }
 
     [Fact]

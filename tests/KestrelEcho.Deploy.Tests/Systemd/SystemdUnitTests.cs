@@ -80,6 +80,15 @@ public sealed class SystemdUnitTests : IDisposable
             $"MemoryMax {limit / (1024 * 1024)} MiB is under the process's worst case, {worstCase / (1024 * 1024)} MiB for Echo:MaxConnections {maxConnections} clients that do not read (docs/operations.md, \"Memory per connection\"): systemd would kill it");
     }
 
+    [Fact]
+    public void History_IsKeptInTheStateDirectory_TheOnePlaceTheUnitMayWrite()
+    {
+        var state = Value("StateDirectory");
+        var history = Assert.Single(s_service["Environment"], static variable => variable.StartsWith("History__Path=", StringComparison.Ordinal));
+
+        Assert.Equal($"/var/lib/{state}", Path.GetDirectoryName(history["History__Path=".Length..]));
+    }
+
     [Theory]
     [InlineData("DynamicUser", "yes")]
     [InlineData("NoNewPrivileges", "yes")]

@@ -8,7 +8,7 @@ namespace KestrelEcho.Tests.Health;
 public sealed class HealthEndpointsTests(EchoAppFactory app) : EchoAppTest<EchoAppFactory>(app)
 {
     [Theory]
-    [InlineData("/health", new[] { "self", "echo_listener" })]
+    [InlineData("/health", new[] { "self", "echo_listener", "history" })]
     [InlineData("/health/live", new[] { "self" })]
     [InlineData("/health/ready", new[] { "echo_listener" })]
     public async Task HealthyService_Answers200WithEachCheckInJson(string path, string[] checks)

@@ -1,5 +1,6 @@
 using KestrelEcho.Admin;
 using KestrelEcho.Echo;
+using KestrelEcho.History;
 using KestrelEcho.Net;
 using KestrelEcho.Ops;
 using KestrelEcho.Tls;
@@ -29,6 +30,7 @@ public sealed class AppSettingsTests
         Assert.True(new HttpEndpointOptionsValidator().Validate(null, http).Succeeded);
         Assert.True(new AdminOptionsValidator().Validate(null, admin).Succeeded);
         Assert.True(new EchoWebSocketOptionsValidator().Validate(null, webSocket).Succeeded);
+        Assert.True(new HistoryOptionsValidator().Validate(null, s_shipped.GetSection(HistoryOptions.SectionName).Get<HistoryOptions>()!).Succeeded);
     }
 
     [Theory]
@@ -37,6 +39,7 @@ public sealed class AppSettingsTests
     [InlineData(typeof(HttpEndpointOptions), HttpEndpointOptions.SectionName)]
     [InlineData(typeof(AdminOptions), AdminOptions.SectionName)]
     [InlineData(typeof(EchoWebSocketOptions), EchoWebSocketOptions.SectionName)]
+    [InlineData(typeof(HistoryOptions), HistoryOptions.SectionName)]
     public void EverySetting_IsInTheShippedFile_WithItsDefault(Type optionsType, string section)
     {
         var shippedKeys = s_shipped.GetSection(section).GetChildren().Select(static child => child.Key).ToHashSet();
