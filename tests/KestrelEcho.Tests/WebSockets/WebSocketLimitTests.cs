@@ -208,13 +208,21 @@ public sealed class WebSocketLimitTests : FreshAppTest
         return (client.HttpStatusCode, retryAfter);
     }
 
-    /// <summary>The refused session is in /connections/recent?kind=refused as a WebSocket, with the reason.</summary>
+    /// <summary>
+    /// The refused session reaches /connections/recent?kind=refused as a WebSocket, with the reason. Polled: the
+    /// refusal's answer goes out before the session is closed and recorded.
+    /// </summary>
     private static async Task AssertRefusedAsync(EchoAppFactory app, string reason, CancellationToken cancellationToken)
     {
         using var http = app.CreateClient();
-        var refused = (await http.GetJsonAsync("/connections/recent?kind=refused", cancellationToken)).GetProperty("connections");
-        Assert.Contains(
-            refused.EnumerateArray(),
-            connection => connection.GetProperty("transport").GetString() == "websocket" && connection.GetProperty("closeReason").GetString() == reason);
+        await Poll.UntilAsync(
+            async () =>
+            {
+                var refused = (await http.GetJsonAsync("/connections/recent?kind=refused", cancellationToken)).GetProperty("connections");
+                return refused.EnumerateArray().Any(connection =>
+                    connection.GetProperty("transport").GetString() == "websocket" && connection.GetProperty("closeReason").GetString() == reason);
+            },
+            TimeSpan.FromSeconds(10),
+            $"a refused WebSocket session closed as {reason} in /connections/recent?kind=refused");
     }
 }
