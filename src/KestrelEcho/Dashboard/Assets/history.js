@@ -71,7 +71,9 @@ export class HistoryView {
 
   /** Fetched, not linked: a link could not carry the API key. */
   async download() {
+    // The whole search, not the page size: without a limit the API streams every matching row.
     const query = this.query();
+    query.delete('limit');
     query.set('format', 'csv');
     try {
       const response = await apiFetch(`/connections/history?${query}`);
