@@ -5,5 +5,5 @@ namespace KestrelEcho.Dashboard;
 /// WebSocket echo on the HTTP port.
 /// </summary>
 /// <param name="HttpPort">The HTTP endpoint's bound port.</param>
-/// <param name="WebSocketEchoPath">The WebSocket echo's path on that port.</param>
-internal sealed record DashboardConfigView(int? HttpPort, string WebSocketEchoPath);
+/// <param name="WebSocketEchoPath">The WebSocket echo's path on that port (<c>EchoWebSocket:Path</c>); null when it is off.</param>
+internal sealed record DashboardConfigView(int? HttpPort, string? WebSocketEchoPath);

@@ -1,14 +1,13 @@
 using KestrelEcho.Admin;
 using KestrelEcho.Net;
+using KestrelEcho.WebSockets;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace KestrelEcho.Dashboard;
 
 internal static class DashboardEndpoints
 {
-    /// <summary>The WebSocket echo's path on the HTTP port, for the page's "try it" box.</summary>
-    public const string WebSocketEchoPath = "/ws/echo";
-
     private const string LiveFeedEventType = "tick";
 
     /// <summary>
@@ -30,11 +29,12 @@ internal static class DashboardEndpoints
         return endpoints;
     }
 
-    private static Ok<DashboardConfigView> Config(HttpResponse response, ListenEndpoints listening)
+    private static Ok<DashboardConfigView> Config(HttpResponse response, ListenEndpoints listening, IOptions<EchoWebSocketOptions> webSocket)
     {
         DashboardHeaders.Apply(response);
         response.Headers.CacheControl = "no-cache";
-        return TypedResults.Ok(new DashboardConfigView(listening.HttpEndPoint?.Port, WebSocketEchoPath));
+        var echo = webSocket.Value;
+        return TypedResults.Ok(new DashboardConfigView(listening.HttpEndPoint?.Port, echo.Enabled ? echo.Path : null));
     }
 
     /// <summary>

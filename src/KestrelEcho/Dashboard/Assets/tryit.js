@@ -19,6 +19,10 @@ export class TryIt {
   async url() {
     const response = await fetch('/dashboard/config', { cache: 'no-store' });
     const config = await response.json();
+    if (!config.webSocketEchoPath) {
+      throw new Error('it is turned off (EchoWebSocket:Enabled is false)');
+    }
+
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     return `${scheme}://${location.hostname}:${config.httpPort ?? location.port}${config.webSocketEchoPath}`;
   }
