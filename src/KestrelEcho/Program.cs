@@ -1,10 +1,10 @@
-using KestrelEcho.Net;
 using KestrelEcho.Admin;
 using KestrelEcho.Dashboard;
 using KestrelEcho.Echo;
 using KestrelEcho.Health;
 using KestrelEcho.History;
 using KestrelEcho.Hosting;
+using KestrelEcho.Net;
 using KestrelEcho.Ops;
 using KestrelEcho.Telemetry;
 using KestrelEcho.Tls;
