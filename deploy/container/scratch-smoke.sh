@@ -4,7 +4,7 @@
 #   deploy/container/scratch-smoke.sh PUBLISH_DIR    # PUBLISH_DIR: dotnet publish src/KestrelEcho -c Release -o PUBLISH_DIR
 #
 # No base image is pulled: the Native AOT binary, SQLite's libe_sqlite3.so beside it, appsettings.json, the shared
-# libraries ldd lists and the dynamic loader go into an empty image, configured with the Containerfile's own WORKDIR,
+# libraries ldd lists, OpenSSL and the dynamic loader go into an empty image, configured with the Containerfile's own WORKDIR,
 # USER, EXPOSE and ENTRYPOINT. It then runs with a read-only root filesystem, no capabilities and no new privileges,
 # on loopback ports podman picks, with a tmpfs owned by USER on each VOLUME (the connection history's folder); the
 # script echoes through it, checks /health/ready, that the history is healthy and wrote the echo's close, stops it
@@ -35,7 +35,12 @@ cleanup() {
 trap cleanup EXIT
 
 timeout 60 buildah copy "$builder" "$publish/KestrelEcho" "$publish/libe_sqlite3.so" "$publish/appsettings.json" "$workdir/" >/dev/null
-for library in $(ldd "$publish/KestrelEcho" "$publish/libe_sqlite3.so" | grep -oE '^\s+\S+ => /[^ ]+|^\s+/[^ ]+' | grep -oE '/[^ ]+' | sort -u); do
+# .NET loads OpenSSL with dlopen (hashing, TLS, the WebSocket handshake), so ldd does not list it; the runtime-deps
+# base image ships it, and so must this one.
+openssl=$(ldconfig -p | grep -oE '/\S+/lib(ssl|crypto)\.so\.3$' | sort -u)
+[[ -n "$openssl" ]] || { echo "OpenSSL 3 (libssl3) is not installed on this machine"; exit 1; }
+# shellcheck disable=SC2086 # one path per word
+for library in $openssl $(ldd "$publish/KestrelEcho" "$publish/libe_sqlite3.so" $openssl | grep -oE '^\s+\S+ => /[^ ]+|^\s+/[^ ]+' | grep -oE '/[^ ]+' | sort -u); do
   timeout 60 buildah copy "$builder" "$(readlink -f "$library")" "$library" >/dev/null
 done
 config=(--workingdir "$workdir" --user "$user" --entrypoint "$entrypoint")
