@@ -14,7 +14,7 @@ public sealed class BenchCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEc
     {
         var run = await BenchRuns.AgainstAsync(EchoPort, "--mode", "pingpong", "-c", "2", "-s", "100", "-d", "0.3", "--warmup", "0.1", "--json");
 
-        Assert.Equal(0, run.ExitCode);
+        run.AssertExitCode(0);
         BenchRuns.AssertOnlyProgress(run, BenchRuns.ProgressLine(errors: "0"));
         var root = BenchRuns.Json(run);
         Assert.Equal("pingpong", root.GetProperty("mode").GetString());
@@ -35,7 +35,7 @@ public sealed class BenchCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEc
     {
         var run = await BenchRuns.AgainstAsync(EchoPort, "-c", "2", "-s", "32", "--depth", "8", "-d", "0.3", "--warmup", "0", "--json");
 
-        Assert.Equal(0, run.ExitCode);
+        run.AssertExitCode(0);
         var root = BenchRuns.Json(run);
         Assert.Equal(8, root.GetProperty("depth").GetInt32());
         Assert.True(root.GetProperty("messages").GetInt64() > 0, "no message was measured");
@@ -48,7 +48,7 @@ public sealed class BenchCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEc
         // A millisecond after the warm-up: far less than the time 100 connections need to take their turn.
         var run = await BenchRuns.AgainstAsync(EchoPort, "-c", "100", "-d", "0.001", "--warmup", "0.05", "--json");
 
-        Assert.Equal(0, run.ExitCode);
+        run.AssertExitCode(0);
         var root = BenchRuns.Json(run);
         var messages = root.GetProperty("messages").GetInt64();
         Assert.True(messages >= 100, $"{messages} messages measured over 100 connections");
@@ -61,7 +61,7 @@ public sealed class BenchCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEc
     {
         var run = await BenchRuns.AgainstAsync(EchoPort, "-d", "0.2", "--warmup", "0");
 
-        Assert.Equal(0, run.ExitCode);
+        run.AssertExitCode(0);
         Assert.DoesNotContain('\r', run.Out + run.Error);
         Assert.Matches(@"^mode:        pingpong, 1 connection\(s\), 64 B messages, 1 in flight each\n", run.Out);
         Assert.Matches(@"messages:    [1-9]\d* \(\d+\.\d/s\), every byte verified\n", run.Out);
@@ -77,7 +77,7 @@ public sealed class BenchCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEc
         // checks the lines exactly.
         var run = await BenchRuns.AgainstAsync(EchoPort, "-c", "3", "-d", "1.2", "--warmup", "0.3", "--json");
 
-        Assert.Equal(0, run.ExitCode);
+        run.AssertExitCode(0);
         Assert.Equal("pingpong", BenchRuns.Json(run).GetProperty("mode").GetString());
         Assert.DoesNotContain('\r', run.Out + run.Error);
         BenchRuns.AssertOnlyProgress(run, BenchRuns.ProgressLine("connecting|warm-up|measuring", open: "[0-3]", errors: "0"));
@@ -93,7 +93,7 @@ public sealed class BenchCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEc
             ["bench", "-d", "0.3", "--warmup", "0", "--host", "127.0.0.1", "--port", EchoPort.ToString(CultureInfo.InvariantCulture)],
             errorIsTerminal: true);
 
-        Assert.Equal(0, run.ExitCode);
+        run.AssertExitCode(0);
         Assert.DoesNotContain('\n', run.Error);
         Assert.Matches(@"^(\r\d+ s (connecting|measuring): \d+ msg/s, [^\r\n\x1b]*, 0 errors\x1b\[K)*\r\x1b\[K$", run.Error);
         Assert.StartsWith("mode:        pingpong, 1 connection(s)", run.Out, StringComparison.Ordinal);
@@ -108,7 +108,7 @@ public sealed class BenchCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEc
 
         var run = await BenchRuns.AgainstAsync(broken.Port, "-s", "100", "-d", "5", "--warmup", "0");
 
-        Assert.Equal(1, run.ExitCode);
+        run.AssertExitCode(1);
         Assert.Equal(string.Empty, run.Out);
         var line = BenchRuns.FailureLine(run);
         Assert.Matches(@"^kestrel-echo: mismatch at byte 10 \(sent 0x[0-9a-f]{2}, got 0x[0-9a-f]{2}\) \(connection 1, message 1\)$", line);
@@ -122,7 +122,7 @@ public sealed class BenchCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEc
 
         var run = await BenchRuns.AgainstAsync(broken.Port, "-s", "8", "-d", "5", "--warmup", "0");
 
-        Assert.Equal(1, run.ExitCode);
+        run.AssertExitCode(1);
         Assert.Equal("kestrel-echo: mismatch at byte 0 (sent 0x02, got 0xfd) (connection 1, message 2)", BenchRuns.FailureLine(run));
     }
 
@@ -134,7 +134,7 @@ public sealed class BenchCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEc
 
         var run = await BenchRuns.AgainstAsync(broken.Port, "-s", "16", "--depth", "4", "-d", "5", "--warmup", "0");
 
-        Assert.Equal(1, run.ExitCode);
+        run.AssertExitCode(1);
         Assert.Matches(@"^kestrel-echo: mismatch at byte 8 \(sent 0x[0-9a-f]{2}, got 0x[0-9a-f]{2}\) \(connection 1, message 3\)$", BenchRuns.FailureLine(run));
     }
 
@@ -145,7 +145,7 @@ public sealed class BenchCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEc
 
         var run = await BenchRuns.AgainstAsync(closed.Port, "-c", "2", "-d", "5", "--warmup", "0");
 
-        Assert.Equal(2, run.ExitCode);
+        run.AssertExitCode(2);
         Assert.Matches(@"errors:      2, the first: connection refused by 127\.0\.0\.1:\d+ \(127\.0\.0\.1\) \(connection [12]\)\n", run.Out);
         Assert.Matches(
             $@"^kestrel-echo: 2 error\(s\); the first: connection refused by 127\.0\.0\.1:{closed.Port} \(127\.0\.0\.1\) \(connection [12]\)$",
@@ -159,7 +159,7 @@ public sealed class BenchCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEc
 
         var run = await BenchRuns.AgainstAsync(broken.Port, "-s", "64", "-d", "5", "--warmup", "0", "--json");
 
-        Assert.Equal(2, run.ExitCode);
+        run.AssertExitCode(2);
         var root = BenchRuns.Json(run);
         Assert.Equal(1, root.GetProperty("errors").GetInt64());
         Assert.Equal("closed after 100 of 128 bytes (connection 1)", root.GetProperty("firstError").GetString());

@@ -15,7 +15,7 @@ public sealed class ChurnBenchTests(TlsEchoAppFactory app) : EchoAppTest<TlsEcho
 
         var run = await BenchRuns.AgainstAsync(App.EchoEndPoint.Port, "-m", "churn", "-c", "2", "-s", "48", "-d", "0.5", "--warmup", "0.2", "--json");
 
-        Assert.Equal(0, run.ExitCode);
+        run.AssertExitCode(0);
         var root = BenchRuns.Json(run);
         Assert.Equal("churn", root.GetProperty("mode").GetString());
         var connections = root.GetProperty("connectionsOpened").GetInt64();
@@ -47,7 +47,7 @@ public sealed class ChurnBenchTests(TlsEchoAppFactory app) : EchoAppTest<TlsEcho
         // A millisecond after the warm-up: far less than the time 50 workers need to take their turn.
         var run = await BenchRuns.AgainstAsync(App.EchoEndPoint.Port, "-m", "churn", "-c", "50", "-d", "0.001", "--warmup", "0.05", "--json");
 
-        Assert.Equal(0, run.ExitCode);
+        run.AssertExitCode(0);
         var root = BenchRuns.Json(run);
         var connections = root.GetProperty("connectionsOpened").GetInt64();
         Assert.True(connections >= 50, $"{connections} connections measured over 50 workers");
@@ -62,7 +62,7 @@ public sealed class ChurnBenchTests(TlsEchoAppFactory app) : EchoAppTest<TlsEcho
 
         var run = await BenchRuns.AgainstAsync(broken.Port, "-m", "churn", "-c", "2", "-s", "32", "-d", "5", "--warmup", "0");
 
-        Assert.Equal(1, run.ExitCode);
+        run.AssertExitCode(1);
         Assert.Equal(string.Empty, run.Out);
         Assert.Matches(@"^kestrel-echo: mismatch at byte 20 \(sent 0x[0-9a-f]{2}, got 0x[0-9a-f]{2}\) \(connection [12]\)$", BenchRuns.FailureLine(run));
     }
@@ -74,7 +74,7 @@ public sealed class ChurnBenchTests(TlsEchoAppFactory app) : EchoAppTest<TlsEcho
 
         var run = await BenchRuns.AgainstAsync(closed.Port, "-m", "churn", "-c", "2", "-d", "0.3", "--warmup", "0", "--json");
 
-        Assert.Equal(2, run.ExitCode);
+        run.AssertExitCode(2);
         var root = BenchRuns.Json(run);
         Assert.True(root.GetProperty("errors").GetInt64() >= 2);
         Assert.Equal(0, root.GetProperty("connectionsOpened").GetInt64());

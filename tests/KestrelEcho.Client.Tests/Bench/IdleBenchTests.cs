@@ -17,7 +17,7 @@ public sealed class IdleBenchTests(TlsEchoAppFactory app) : EchoAppTest<TlsEchoA
 
         var run = await BenchRuns.AgainstAsync(EchoPort, "-m", "idle", "-c", "6", "--source-addresses", "3", "-d", "1", "--json");
 
-        Assert.Equal(0, run.ExitCode);
+        run.AssertExitCode(0);
         var root = BenchRuns.Json(run);
         Assert.Equal("idle", root.GetProperty("mode").GetString());
         Assert.Equal(6, root.GetProperty("held").GetInt32());
@@ -54,7 +54,7 @@ public sealed class IdleBenchTests(TlsEchoAppFactory app) : EchoAppTest<TlsEchoA
         // The service admits 100 connections per client address (Echo:MaxConnectionsPerIp's default).
         var run = await BenchRuns.AgainstAsync(EchoPort, "-m", "idle", "-c", "150", "-d", "0.5", "--json");
 
-        Assert.Equal(0, run.ExitCode);
+        run.AssertExitCode(0);
         var root = BenchRuns.Json(run);
         Assert.Equal(3, root.GetProperty("sourceAddresses").GetInt32());
         Assert.Equal(150, root.GetProperty("held").GetInt32());
@@ -72,7 +72,7 @@ public sealed class IdleBenchTests(TlsEchoAppFactory app) : EchoAppTest<TlsEchoA
 
         var run = await BenchRuns.AgainstAsync(EchoPort, "-m", "idle", "-c", "150", "--source-addresses", "1", "-d", "0.5", "--json");
 
-        Assert.Equal(2, run.ExitCode);
+        run.AssertExitCode(2);
         var root = BenchRuns.Json(run);
         Assert.Equal(150, root.GetProperty("held").GetInt32());
         Assert.Equal(100, root.GetProperty("alive").GetInt32());

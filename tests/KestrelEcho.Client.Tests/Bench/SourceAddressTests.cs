@@ -14,7 +14,7 @@ public sealed class SourceAddressTests(TlsEchoAppFactory app) : EchoAppTest<TlsE
 
         var run = await BenchRuns.AgainstAsync(App.EchoEndPoint.Port, "-c", "8", "--source-addresses", "4", "-d", "0.3", "--warmup", "0", "--json");
 
-        Assert.Equal(0, run.ExitCode);
+        run.AssertExitCode(0);
         Assert.Equal(4, BenchRuns.Json(run).GetProperty("sourceAddresses").GetInt32());
         string[] seen = [];
         await Poll.UntilAsync(
@@ -30,7 +30,7 @@ public sealed class SourceAddressTests(TlsEchoAppFactory app) : EchoAppTest<TlsE
     {
         var run = await ClientRun.InvokeAsync("bench", "--host", "192.0.2.1", "--port", "7", "--source-addresses", "2");
 
-        Assert.Equal(1, run.ExitCode);
+        run.AssertExitCode(1);
         Assert.Equal(string.Empty, run.Out);
         Assert.Equal(
             "kestrel-echo: --source-addresses binds to 127.0.0.x, which reaches only IPv4 loopback targets, and 192.0.2.1 is not one; use --source-addresses 0",
@@ -42,7 +42,7 @@ public sealed class SourceAddressTests(TlsEchoAppFactory app) : EchoAppTest<TlsE
     {
         var run = await ClientRun.InvokeAsync("bench", "--source-addresses", "246");
 
-        Assert.Equal(1, run.ExitCode);
+        run.AssertExitCode(1);
         Assert.Contains("--source-addresses must be between 0 and 245", run.Error, StringComparison.Ordinal);
     }
 }

@@ -12,7 +12,7 @@ public sealed class StreamBenchTests(TlsEchoAppFactory app) : EchoAppTest<TlsEch
     {
         var run = await BenchRuns.AgainstAsync(App.EchoEndPoint.Port, "-m", "stream", "-c", "2", "-s", "16384", "-d", "0.5", "--warmup", "0.2", "--json");
 
-        Assert.Equal(0, run.ExitCode);
+        run.AssertExitCode(0);
         var root = BenchRuns.Json(run);
         Assert.Equal("stream", root.GetProperty("mode").GetString());
         Assert.Equal(8, root.GetProperty("depth").GetInt32());
@@ -35,7 +35,7 @@ public sealed class StreamBenchTests(TlsEchoAppFactory app) : EchoAppTest<TlsEch
 
         var run = await BenchRuns.AgainstAsync(broken.Port, "-m", "stream", "-s", "65536", "-d", "5", "--warmup", "0");
 
-        Assert.Equal(1, run.ExitCode);
+        run.AssertExitCode(1);
         Assert.Equal(string.Empty, run.Out);
         Assert.Equal(
             $"kestrel-echo: mismatch at byte {Offset} (sent 0x{sent[0]:x2}, got 0x{sent[0] ^ 0xFF:x2}) (connection 1)",
@@ -49,7 +49,7 @@ public sealed class StreamBenchTests(TlsEchoAppFactory app) : EchoAppTest<TlsEch
 
         var run = await BenchRuns.AgainstAsync(broken.Port, "-m", "stream", "-s", "65536", "--depth", "2", "-d", "5", "--warmup", "0");
 
-        Assert.Equal(2, run.ExitCode);
+        run.AssertExitCode(2);
         Assert.Matches(@"^kestrel-echo: 1 error\(s\); the first: closed after 300000 of \d+ bytes \(connection 1\)$", BenchRuns.FailureLine(run));
     }
 }

@@ -14,7 +14,7 @@ public sealed class ChatCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEch
             ["chat", "--host", "127.0.0.1", "--port", App.EchoEndPoint.Port.ToString(CultureInfo.InvariantCulture)],
             Encoding.UTF8.GetBytes("Hola mundo\nñandú\n"));
 
-        Assert.Equal(0, run.ExitCode);
+        run.AssertExitCode(0);
         Assert.Equal("Hola mundo\nñandú\n", run.Out);
         var line = Assert.Single(run.ErrorLines);
         Assert.StartsWith($"kestrel-echo: connected to {App.EchoEndPoint} from 127.0.0.1:", line, StringComparison.Ordinal);
@@ -27,7 +27,7 @@ public sealed class ChatCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEch
             ["chat", "--host", "localhost", "--port", App.EchoTlsEndPoint.Port.ToString(CultureInfo.InvariantCulture), "--tls-trust", App.Certificate.CertificatePemPath],
             Encoding.UTF8.GetBytes("uno\ndos\n"));
 
-        Assert.Equal(0, run.ExitCode);
+        run.AssertExitCode(0);
         Assert.Equal("uno\ndos\n", run.Out);
     }
 
@@ -38,7 +38,7 @@ public sealed class ChatCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEch
 
         var run = await ClientRun.InvokeAsync(["chat", "--host", "127.0.0.1", "--port", broken.Port.ToString(CultureInfo.InvariantCulture)], "uno\ndos\n"u8.ToArray());
 
-        Assert.Equal(1, run.ExitCode);
+        run.AssertExitCode(1);
         Assert.Equal("kestrel-echo: mismatch at byte 5 (sent 0x6f, got 0x90)", run.ErrorLines[^1]);
     }
 }

@@ -10,6 +10,13 @@ public sealed record ClientRun(int ExitCode, string Out, string Error)
     public string[] ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>
+    /// Asserts the exit code and, when it differs, shows what the command wrote to standard error: a failure seen
+    /// only once on a shared machine must explain itself.
+    /// </summary>
+    public void AssertExitCode(int expected) =>
+        Assert.True(ExitCode == expected, $"exit code {ExitCode}, expected {expected}; standard error:\n{Error}");
+
+    /// <summary>
     /// The lines on standard error that are not progress: the one a failed command leaves. Progress lines
     /// (once a second, from bench) start with the elapsed seconds.
     /// </summary>

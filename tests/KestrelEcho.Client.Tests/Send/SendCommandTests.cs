@@ -13,7 +13,7 @@ public sealed class SendCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEch
     {
         var run = await ClientRun.InvokeAsync("send", "--host", "127.0.0.1", "--port", EchoPort);
 
-        Assert.Equal(0, run.ExitCode);
+        run.AssertExitCode(0);
         Assert.Equal(string.Empty, run.Error);
         Assert.Contains("socket:     InterNetwork Stream Tcp", run.Out, StringComparison.Ordinal);
         Assert.Matches(@"local:      127\.0\.0\.1:\d+\n", run.Out);
@@ -28,7 +28,7 @@ public sealed class SendCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEch
     {
         var run = await ClientRun.InvokeAsync("send", "ñandú", "--host", "localhost", "--port", EchoPort);
 
-        Assert.Equal(0, run.ExitCode);
+        run.AssertExitCode(0);
         Assert.Contains("received:   7 bytes \"ñandú\"", run.Out, StringComparison.Ordinal);
     }
 
@@ -45,7 +45,7 @@ public sealed class SendCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEch
 
             var run = await ClientRun.InvokeAsync("send", "--file", path, "--host", "127.0.0.1", "--port", EchoPort);
 
-            Assert.Equal(0, run.ExitCode);
+            run.AssertExitCode(0);
             var hex = Convert.ToHexStringLower(bytes.AsSpan(0, 16));
             Assert.Contains($"sent:       1048576 bytes (binary) {hex} …", run.Out, StringComparison.Ordinal);
             Assert.Contains($"received:   1048576 bytes (binary) {hex} …", run.Out, StringComparison.Ordinal);
@@ -63,7 +63,7 @@ public sealed class SendCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEch
 
         var run = await ClientRun.InvokeAsync(["send", "--file", "-", "--host", "127.0.0.1", "--port", EchoPort], bytes);
 
-        Assert.Equal(0, run.ExitCode);
+        run.AssertExitCode(0);
         Assert.Contains("received:   5 bytes (binary) 00c3280aff", run.Out, StringComparison.Ordinal);
     }
 
@@ -74,7 +74,7 @@ public sealed class SendCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEch
 
         var run = await ClientRun.InvokeAsync("send", "--host", "127.0.0.1", "--port", closed.Port.ToString(CultureInfo.InvariantCulture));
 
-        Assert.Equal(2, run.ExitCode);
+        run.AssertExitCode(2);
         Assert.Equal(string.Empty, run.Out);
         var line = Assert.Single(run.ErrorLines);
         Assert.Equal($"kestrel-echo: connection refused by 127.0.0.1:{closed.Port} (127.0.0.1)", line);
@@ -89,7 +89,7 @@ public sealed class SendCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEch
         // time runs out waiting for the echo.
         var run = await ClientRun.InvokeAsync("send", "--host", "127.0.0.1", "--port", silent.Port.ToString(CultureInfo.InvariantCulture), "--timeout", "2");
 
-        Assert.Equal(2, run.ExitCode);
+        run.AssertExitCode(2);
         var line = Assert.Single(run.ErrorLines);
         Assert.Equal("kestrel-echo: timeout: 0 of 10 bytes echoed within 2 s", line);
     }
@@ -101,7 +101,7 @@ public sealed class SendCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEch
 
         var run = await ClientRun.InvokeAsync("send", "--host", "127.0.0.1", "--port", broken.Port.ToString(CultureInfo.InvariantCulture));
 
-        Assert.Equal(1, run.ExitCode);
+        run.AssertExitCode(1);
         var line = Assert.Single(run.ErrorLines);
         Assert.Equal("kestrel-echo: mismatch at byte 4 (sent 0x20, got 0xdf)", line);
     }
@@ -120,7 +120,7 @@ public sealed class SendCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEch
 
             var run = await ClientRun.InvokeAsync("send", "-f", path, "--host", "127.0.0.1", "--port", broken.Port.ToString(CultureInfo.InvariantCulture));
 
-            Assert.Equal(1, run.ExitCode);
+            run.AssertExitCode(1);
             var line = Assert.Single(run.ErrorLines);
             Assert.Equal($"kestrel-echo: mismatch at byte {Offset} (sent 0x{bytes[Offset]:x2}, got 0x{bytes[Offset] ^ 0xFF:x2})", line);
         }
@@ -137,7 +137,7 @@ public sealed class SendCommandTests(TlsEchoAppFactory app) : EchoAppTest<TlsEch
 
         var run = await ClientRun.InvokeAsync("send", "--host", "127.0.0.1", "--port", broken.Port.ToString(CultureInfo.InvariantCulture));
 
-        Assert.Equal(1, run.ExitCode);
+        run.AssertExitCode(1);
         Assert.Contains("received:   4 bytes \"Hola\"", run.Out, StringComparison.Ordinal);
         var line = Assert.Single(run.ErrorLines);
         Assert.Equal("kestrel-echo: closed after 4 of 10 bytes", line);

@@ -15,7 +15,7 @@ public sealed class SendTlsTests(TlsEchoAppFactory app) : EchoAppTest<TlsEchoApp
     {
         var run = await ClientRun.InvokeAsync("send", "--host", host, "--port", TlsPort, "--tls-trust", App.Certificate.CertificatePemPath);
 
-        Assert.Equal(0, run.ExitCode);
+        run.AssertExitCode(0);
         Assert.Equal(string.Empty, run.Error);
         Assert.Matches(@"tls:        Tls1[23] \w+, certificate CN=localhost\n", run.Out);
         Assert.Contains("received:   10 bytes \"Hola mundo\"", run.Out, StringComparison.Ordinal);
@@ -26,7 +26,7 @@ public sealed class SendTlsTests(TlsEchoAppFactory app) : EchoAppTest<TlsEchoApp
     {
         var run = await ClientRun.InvokeAsync("send", "--tls", "--host", "127.0.0.1", "--port", TlsPort);
 
-        Assert.Equal(2, run.ExitCode);
+        run.AssertExitCode(2);
         Assert.Equal(string.Empty, run.Out);
         var line = Assert.Single(run.ErrorLines);
         Assert.StartsWith($"kestrel-echo: TLS handshake with 127.0.0.1:{TlsPort} failed: certificate CN=localhost rejected (RemoteCertificateChainErrors", line, StringComparison.Ordinal);
@@ -37,7 +37,7 @@ public sealed class SendTlsTests(TlsEchoAppFactory app) : EchoAppTest<TlsEchoApp
     {
         var run = await ClientRun.InvokeAsync("send", "--tls-insecure", "--host", "127.0.0.1", "--port", TlsPort);
 
-        Assert.Equal(0, run.ExitCode);
+        run.AssertExitCode(0);
         var line = Assert.Single(run.ErrorLines);
         Assert.Equal("kestrel-echo: --tls-insecure: the server's certificate is NOT checked", line);
         Assert.Contains("received:   10 bytes \"Hola mundo\"", run.Out, StringComparison.Ordinal);

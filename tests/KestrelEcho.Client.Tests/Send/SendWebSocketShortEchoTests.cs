@@ -14,7 +14,7 @@ public sealed class SendWebSocketShortEchoTests() : ConfiguredAppTest(("Echo:Max
 
         var run = await ClientRun.InvokeAsync("send", "--ws", "--host", "127.0.0.1", "--port", port);
 
-        Assert.Equal(1, run.ExitCode);
+        run.AssertExitCode(1);
         Assert.Contains("received:   4 bytes \"Hola\"", run.Out, StringComparison.Ordinal);
         Assert.Equal("kestrel-echo: the service closed (PolicyViolation byte_limit) after 4 of 10 bytes", Assert.Single(run.ErrorLines));
     }

@@ -15,7 +15,7 @@ public sealed class SendWebSocketTests(EchoAppFactory app) : EchoAppTest<EchoApp
     {
         var run = await ClientRun.InvokeAsync("send", "--ws", "--host", "127.0.0.1", "--port", HttpPort);
 
-        Assert.Equal(0, run.ExitCode);
+        run.AssertExitCode(0);
         Assert.Equal(string.Empty, run.Error);
         Assert.Contains($"websocket:  ws://127.0.0.1:{HttpPort}/ws/echo (HTTP 101)", run.Out, StringComparison.Ordinal);
         Assert.Contains("sent:       10 bytes \"Hola mundo\" as one text message", run.Out, StringComparison.Ordinal);
@@ -38,7 +38,7 @@ public sealed class SendWebSocketTests(EchoAppFactory app) : EchoAppTest<EchoApp
 
             var run = await ClientRun.InvokeAsync("send", "--ws", "--file", path, "--host", "127.0.0.1", "--port", HttpPort);
 
-            Assert.Equal(0, run.ExitCode);
+            run.AssertExitCode(0);
             Assert.Contains("received:   3145728 bytes (binary)", run.Out, StringComparison.Ordinal);
             Assert.Contains("as one binary message", run.Out, StringComparison.Ordinal);
         }
@@ -53,7 +53,7 @@ public sealed class SendWebSocketTests(EchoAppFactory app) : EchoAppTest<EchoApp
     {
         var run = await ClientRun.InvokeAsync("send", "--ws-path", "/nope", "--host", "127.0.0.1", "--port", HttpPort);
 
-        Assert.Equal(2, run.ExitCode);
+        run.AssertExitCode(2);
         Assert.Equal(string.Empty, run.Out);
         Assert.Equal($"kestrel-echo: WebSocket upgrade to ws://127.0.0.1:{HttpPort}/nope refused: 404 NotFound", Assert.Single(run.ErrorLines));
     }
@@ -63,7 +63,7 @@ public sealed class SendWebSocketTests(EchoAppFactory app) : EchoAppTest<EchoApp
     {
         var run = await ClientRun.InvokeAsync("send", "--ws", "--tls", "--host", "127.0.0.1", "--port", HttpPort);
 
-        Assert.Equal(1, run.ExitCode);
+        run.AssertExitCode(1);
         Assert.Contains("--ws speaks plain ws://", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
     }
 }
