@@ -2,9 +2,9 @@
 //
 // Each of --conns sockets sends one datagram of --size bytes and waits for its reply before sending the next; a reply
 // that does not come within --timeout-ms counts as lost and the socket sends the next one. Every datagram carries its
-// sequence number (first 8 bytes) and a per-socket pattern, and every reply is checked: a wrong byte or length ends the
-// run with exit code 2; a late reply (to a datagram already counted lost) is counted and skipped. Latencies go into the
-// same log-linear histogram as loadgen.c. Results are key=value lines:
+// sequence number (first 8 bytes) and a per-socket pattern, and every reply is checked: a wrong byte or length ends
+// the run with exit code 2; a late reply (to a datagram already counted lost) is counted, in the measured window, and
+// skipped. Latencies go into the same log-linear histogram as loadgen.c. Results are key=value lines:
 //   datagrams_per_s (replies in the measured window a second), sent, replies, lost, late, p50_us, p90_us, p99_us, max_us
 //
 //   udp_loadgen --port P [--conns N] [--size S] [--warmup S] [--duration S] [--timeout-ms T] [--src-count K]
@@ -169,7 +169,10 @@ int main(int argc, char **argv) {
                     fprintf(stderr, "udp_loadgen: socket %d, datagram %llu: wrong bytes\n", i + 1, (unsigned long long)seq);
                     return 2;
                 }
-                if (seq < s->seq) { late++; continue; }
+                if (seq < s->seq) {
+                    if (now >= measure_from) late++;
+                    continue;
+                }
                 now = now_ns();
                 if (s->sent_at >= measure_from && now < stop_at) {
                     replies++;
