@@ -27,11 +27,12 @@ internal sealed class UdpPingPongBenchmark(BenchRun run) : IBenchmark
     {
         var remote = UdpEndPoints.Choose(run.Sources.Targets, run.Target.Port);
         var sockets = new Socket?[run.Settings.Connections];
+        var kernelSource = run.Sources.Count == 0 ? UdpEndPoints.SourceFor(remote) : null;
         try
         {
             for (var index = 0; index < sockets.Length; index++)
             {
-                sockets[index] = Open(remote, index);
+                sockets[index] = Open(remote, run.Sources.For(index) ?? kernelSource!, index);
             }
 
             var window = run.StartWindow(run.Settings.Warmup, "measuring");
@@ -57,12 +58,12 @@ internal sealed class UdpPingPongBenchmark(BenchRun run) : IBenchmark
         }
     }
 
-    private Socket? Open(IPEndPoint remote, int index)
+    private Socket? Open(IPEndPoint remote, IPAddress source, int index)
     {
         var socket = new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
-            socket.Bind(new IPEndPoint(run.Sources.For(index) ?? UdpEndPoints.SourceFor(remote), 0));
+            socket.Bind(new IPEndPoint(source, 0));
             socket.Connect(remote);
             run.Counters.Connected();
             return socket;
