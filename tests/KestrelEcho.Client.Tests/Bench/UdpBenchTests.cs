@@ -66,6 +66,23 @@ public sealed class UdpBenchTests
     }
 
     [Fact]
+    public async Task ReplyAfterItsWait_CountedLostThenLate_NotAWrongEcho()
+    {
+        // Datagram 1's reply comes after its wait ran out, while the client waits for datagram 2's: told apart by the
+        // sequence number it carries, it is counted late, and datagram 2's reply is still the one awaited.
+        await using var echo = UdpEchoServer.LateFirstReply(TimeSpan.FromSeconds(0.3));
+
+        var run = await BenchRuns.AgainstAsync(echo.Port, "--udp", "-d", "0.6", "--warmup", "0", "--datagram-timeout", "0.1", "--json");
+
+        run.AssertExitCode(0);
+        var root = BenchRuns.Json(run);
+        var datagrams = root.GetProperty("datagrams");
+        Assert.True(datagrams.GetProperty("lost").GetInt64() >= 1, "datagram 1 was not counted lost");
+        Assert.True(datagrams.GetProperty("late").GetInt64() >= 1, "the late reply was not counted");
+        Assert.True(root.GetProperty("messages").GetInt64() > 0, "no reply after the late one was verified");
+    }
+
+    [Fact]
     public async Task FlippedByte_Exits1NamingSocketAndDatagram()
     {
         await using var echo = UdpEchoServer.FlippingByte(10);

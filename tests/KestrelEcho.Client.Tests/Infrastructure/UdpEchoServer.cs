@@ -5,7 +5,7 @@ namespace KestrelEcho.Client.Tests.Infrastructure;
 
 /// <summary>
 /// A UDP echo on a loopback port chosen at run time, right or wrong on purpose: exact, flipping one byte, dropping
-/// some datagrams, silent, or answering from another port than the one the datagram went to.
+/// some datagrams, late with the first reply, silent, or answering from another port than the one the datagram went to.
 /// </summary>
 public sealed class UdpEchoServer : IAsyncDisposable
 {
@@ -23,11 +23,14 @@ public sealed class UdpEchoServer : IAsyncDisposable
 
     private readonly bool _silent;
 
+    private readonly TimeSpan _firstReplyDelay;
+
     private long _received;
 
-    private UdpEchoServer(int? flipAt = null, int dropEvery = 0, bool silent = false, bool replyFromAnotherPort = false)
+    private UdpEchoServer(int? flipAt = null, int dropEvery = 0, bool silent = false, bool replyFromAnotherPort = false, TimeSpan firstReplyDelay = default)
     {
         _flipAt = flipAt;
+        _firstReplyDelay = firstReplyDelay;
         _dropEvery = dropEvery;
         _silent = silent;
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -55,6 +58,12 @@ public sealed class UdpEchoServer : IAsyncDisposable
 
     /// <summary>Echoes every datagram except each <paramref name="every"/>th (the 1st, the n+1th, …), which it drops.</summary>
     public static UdpEchoServer Dropping(int every) => new(dropEvery: every);
+
+    /// <summary>
+    /// Holds the reply to the first datagram for <paramref name="delay"/>, receiving nothing meanwhile, then echoes
+    /// everything at once: the first reply arrives while the client waits for a later one.
+    /// </summary>
+    public static UdpEchoServer LateFirstReply(TimeSpan delay) => new(firstReplyDelay: delay);
 
     /// <summary>Receives and never answers.</summary>
     public static UdpEchoServer Silent() => new(silent: true);
@@ -90,6 +99,11 @@ public sealed class UdpEchoServer : IAsyncDisposable
             if (_silent || (_dropEvery > 0 && (number - 1) % _dropEvery == 0))
             {
                 continue;
+            }
+
+            if (number == 1 && _firstReplyDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(_firstReplyDelay, _stopping.Token);
             }
 
             var echo = buffer.AsMemory(0, datagram.ReceivedBytes);
