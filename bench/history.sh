@@ -12,88 +12,37 @@
 # script started are ever signalled. Not part of ./test.sh.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BENCH=$ROOT/bench
-BUILD=$BENCH/.build
-SERVER_CPU=0
-LOADGEN_CPU=1
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" bench/history.sh
+parse_quick "bench/history.sh [--quick]" "$@"
 RATE=5000
 SOURCES=200
 
-QUICK=0
-for arg in "$@"; do
-    case $arg in
-        --quick) QUICK=1 ;;
-        *) echo "usage: bench/history.sh [--quick]" >&2; exit 2 ;;
-    esac
-done
 if [[ $QUICK == 1 ]]; then CHURN_S=10 ROUNDS=1 PINGPONG_S=3; else CHURN_S=60 ROUNDS=3 PINGPONG_S=10; fi
 
-log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-APT_UPDATED=0
-need() {
-    command -v "$1" >/dev/null 2>&1 && return 0
-    log "installing $2"
-    if [[ $APT_UPDATED == 0 ]]; then apt-get update -qq; APT_UPDATED=1; fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-}
 need gcc gcc
 need taskset util-linux
 need curl curl
 need sqlite3 sqlite3
-command -v dotnet >/dev/null || { echo "bench/history.sh: the .NET 10 SDK is required (see README)" >&2; exit 1; }
-if (( $(nproc) < 2 )); then echo "bench/history.sh: needs 2 CPUs (service on CPU 0, load on CPU 1)" >&2; exit 1; fi
+need_machine
 
-mkdir -p "$BUILD"
 log "building the load generator, publishing KestrelEcho (Native AOT)"
-gcc -O2 -Wall -Wextra -Werror -o "$BUILD/loadgen" "$BENCH/c/loadgen.c"
-dotnet publish "$ROOT/src/KestrelEcho" -c Release -o "$BUILD/aot" -nologo -v q >/dev/null
+build_c loadgen
+publish_aot
 
 RUN_DIR=$(mktemp -d /tmp/kestrel-echo-history-bench.XXXXXX)
-SERVER_PID=
-LOADGEN_PID=
-cleanup() {
-    local pid
-    for pid in $LOADGEN_PID $SERVER_PID; do kill -KILL "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-PORT_SEQ=0
 start_service() {  # on|off; sets SERVER_PID, ECHO_PORT, HTTP_PORT, DB; waits for /health/ready
-    PORT_SEQ=$((PORT_SEQ + 1)); ECHO_PORT=$((21000 + PORT_SEQ)); HTTP_PORT=$((27000 + PORT_SEQ))
+    next_ports 21000 27000
     DB=$RUN_DIR/$1-$PORT_SEQ/history.db
     local enabled=true; [[ $1 == off ]] && enabled=false
-    ( cd "$BUILD/aot" && exec taskset -c "$SERVER_CPU" ./KestrelEcho --Echo:Port "$ECHO_PORT" --Http:Port "$HTTP_PORT" \
+    start_server "the service" "$RUN_DIR/server-$PORT_SEQ.log" "$BUILD/aot" "http_ready $HTTP_PORT" \
+        ./KestrelEcho --Echo:Port "$ECHO_PORT" --Http:Port "$HTTP_PORT" \
         --Echo:Address 127.0.0.1 --Http:Address 127.0.0.1 --Echo:DrainTimeout 00:00:00 \
-        --History:Enabled "$enabled" --History:Path "$DB" ) >"$RUN_DIR/server-$PORT_SEQ.log" 2>&1 &
-    SERVER_PID=$!
-    local i
-    for i in $(seq 1 1500); do
-        curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/health/ready" && return 0
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.02
-    done
-    echo "bench/history.sh: the service did not start:" >&2; cat "$RUN_DIR/server-$PORT_SEQ.log" >&2; exit 1
-}
-
-stop_service() {
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    local i
-    for i in $(seq 1 500); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.02; done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
+        --History:Enabled "$enabled" --History:Path "$DB"
 }
 
 loadgen() {  # args... -> key=value lines on stdout
-    taskset -c "$LOADGEN_CPU" "$BUILD/loadgen" "$@" --port "$ECHO_PORT" --src-count "$SOURCES" &
-    LOADGEN_PID=$!
-    wait "$LOADGEN_PID"
-    LOADGEN_PID=
+    run_load loadgen "$@" --port "$ECHO_PORT" --src-count "$SOURCES"
 }
-
-value() { sed -n "s/^$1=//p" "$2" | tail -1; }  # key file
 
 metric_sum() {  # Prometheus series name: the sum over its labels
     curl -sf "http://127.0.0.1:$HTTP_PORT/metrics" | awk -v name="$1" '$1 == name || index($1, name "{") == 1 { sum += $2 } END { printf "%d\n", sum }'
@@ -114,7 +63,7 @@ for _ in $(seq 1 300); do
 done
 rows=$(sqlite3 "$DB" "SELECT count(*) FROM connections")
 refused_rows=$(sqlite3 "$DB" "SELECT count(*) FROM connections WHERE refused = 1")
-stop_service
+stop_server
 file_bytes=$(( $(stat -c %s "$DB") + $(stat -c %s "$DB-wal" 2>/dev/null || echo 0) ))
 started=$(value conns_started "$RUN_DIR/churn.txt")
 verdict="no record lost"
@@ -129,13 +78,12 @@ for round in $(seq 1 "$ROUNDS"); do
         start_service "$mode"
         loadgen pingpong --conns 100 --size 64 --warmup 1 --duration "$PINGPONG_S" >"$RUN_DIR/pingpong-$mode-$round.txt"
         RATES[$mode]+="$(value msgs_per_s "$RUN_DIR/pingpong-$mode-$round.txt") "
-        stop_service
+        stop_server
     done
 done
-median() { tr ' ' '\n' | sed '/^$/d' | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 on_rate=$(median <<<"${RATES[on]}")
 off_rate=$(median <<<"${RATES[off]}")
-ratio=$(awk -v on="$on_rate" -v off="$off_rate" 'BEGIN { printf "%.3f", on / off }')
+ratio=$(ratio "$on_rate" "$off_rate")
 
 if [[ $QUICK == 1 ]]; then PAGE=$BUILD/history-quick.md; else PAGE=$BENCH/results/$(date -u +%Y-%m-%d)-history.md; fi
 mkdir -p "$(dirname "$PAGE")"

@@ -11,19 +11,8 @@
 # are ever signalled.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BENCH=$ROOT/bench
-BUILD=$BENCH/.build
-SERVER_CPU=0
-LOADGEN_CPU=1
-
-QUICK=0
-for arg in "$@"; do
-    case $arg in
-        --quick) QUICK=1 ;;
-        *) echo "usage: bench/run.sh [--quick]" >&2; exit 2 ;;
-    esac
-done
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" bench/run.sh
+parse_quick "bench/run.sh [--quick]" "$@"
 
 if [[ $QUICK == 1 ]]; then
     REPS=1 WARMUP=0.5 DURATION=2 IDLE_CONNS=2000 IDLE_CONNS_LARGE=4000
@@ -35,37 +24,27 @@ fi
 # service's default limit of 100 a client address.
 SOURCES=200
 
-log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-
 # ---- what the run needs -------------------------------------------------------------------------------
-APT_UPDATED=0
-apt_install() {
-    if [[ $APT_UPDATED == 0 ]]; then apt-get update -qq; APT_UPDATED=1; fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-}
-need() { command -v "$1" >/dev/null 2>&1 || { log "installing $2"; apt_install "$2"; }; }
-
 need gcc gcc
 need go golang-go
 need node nodejs
 need taskset util-linux
 need curl curl
 need python3 python3
-command -v dotnet >/dev/null || { echo "bench/run.sh: the .NET 10 SDK is required (see README)" >&2; exit 1; }
-if (( $(nproc) < 2 )); then echo "bench/run.sh: needs 2 CPUs (server on CPU 0, load on CPU 1)" >&2; exit 1; fi
+need_machine
 
 # ---- build ---------------------------------------------------------------------------------------------
 mkdir -p "$BUILD"
 log "building the C load generator and epoll echo, the Go echo"
-gcc -O2 -Wall -Wextra -Werror -o "$BUILD/loadgen" "$BENCH/c/loadgen.c"
-gcc -O2 -Wall -Wextra -Werror -o "$BUILD/epoll_echo" "$BENCH/c/epoll_echo.c"
+build_c loadgen
+build_c epoll_echo
 (cd "$BENCH/go" && GOFLAGS=-mod=mod GOTOOLCHAIN=local GOPROXY=off go build -o "$BUILD/go_echo" .)
 
 log "building KestrelEcho (Release, JIT) and BareKestrelEcho"
 dotnet build "$ROOT/src/KestrelEcho" -c Release -o "$BUILD/jit" -nologo -v q >/dev/null
 dotnet build "$BENCH/BareKestrelEcho" -c Release -o "$BUILD/bare" -nologo -v q >/dev/null
 log "publishing KestrelEcho and BareKestrelEcho (Native AOT)"
-dotnet publish "$ROOT/src/KestrelEcho" -c Release -o "$BUILD/aot" -nologo -v q >/dev/null
+publish_aot
 dotnet publish "$BENCH/BareKestrelEcho" -c Release -o "$BUILD/bare-aot" -nologo -v q >/dev/null
 
 # ---- servers -------------------------------------------------------------------------------------------
@@ -76,20 +55,6 @@ OURS_ARGS=(--Echo:DrainTimeout 00:00:00 --Echo:Address 127.0.0.1 --Http:Address 
 RUN_DIR=$(mktemp -d /tmp/kestrel-echo-bench.XXXXXX)
 RAW=$RUN_DIR/raw
 mkdir -p "$RAW"
-SERVER_PID=
-LOADGEN_PID=
-cleanup() {
-    local pid
-    for pid in $LOADGEN_PID $SERVER_PID; do
-        kill -KILL "$pid" 2>/dev/null || true
-    done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# A fresh port pair for each start, so no run meets the last one's sockets.
-PORT_SEQ=0
-next_ports() { PORT_SEQ=$(( (PORT_SEQ + 1) % 5000 )); ECHO_PORT=$((20000 + PORT_SEQ)); HTTP_PORT=$((26000 + PORT_SEQ)); }
 
 server_command() {  # name -> SERVER_DIR and SERVER_CMD for ECHO_PORT/HTTP_PORT
     case $1 in
@@ -103,48 +68,16 @@ server_command() {  # name -> SERVER_DIR and SERVER_CMD for ECHO_PORT/HTTP_PORT
     esac
 }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-start_server() {  # name; sets SERVER_PID, waits until it accepts (ours: until /health/ready is 200)
-    next_ports
+start_ours_or_other() {  # name; sets SERVER_PID, waits until it accepts (ours: until /health/ready is 200)
+    next_ports 20000 26000
     server_command "$1"
-    # The subshell execs taskset, which execs the server: $! is the server's own PID.
-    ( cd "$SERVER_DIR" && exec taskset -c "$SERVER_CPU" "${SERVER_CMD[@]}" ) >"$RUN_DIR/server.log" 2>&1 &
-    SERVER_PID=$!
-    local i
-    for i in $(seq 1 1500); do
-        if [[ $1 == ours-* ]]; then
-            curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/health/ready" && return 0
-        else
-            port_open "$ECHO_PORT" && return 0
-        fi
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.02
-    done
-    echo "bench/run.sh: $1 did not start; its output:" >&2
-    cat "$RUN_DIR/server.log" >&2
-    exit 1
-}
-
-stop_server() {
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    local i
-    for i in $(seq 1 500); do
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.02
-    done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
+    local ready="port_open $ECHO_PORT"
+    [[ $1 == ours-* ]] && ready="http_ready $HTTP_PORT"
+    start_server "$1" "$RUN_DIR/server.log" "$SERVER_DIR" "$ready" "${SERVER_CMD[@]}"
 }
 
 loadgen() {  # args...; runs on the load CPU with the common timing
-    taskset -c "$LOADGEN_CPU" "$BUILD/loadgen" "$@" --warmup "$WARMUP" --duration "$DURATION" &
-    LOADGEN_PID=$!
-    local rc=0
-    wait "$LOADGEN_PID" || rc=$?
-    LOADGEN_PID=
-    return "$rc"
+    run_load loadgen "$@" --warmup "$WARMUP" --duration "$DURATION"
 }
 
 # The machine may be shared: a run in which other processes took more than this share of either benchmark
@@ -173,7 +106,7 @@ run_case() {  # case server rep
 
 run_case_once() {  # case server rep
     local case=$1 server=$2 rep=$3 out="$RAW/$1.$2.$3"
-    start_server "$server"
+    start_ours_or_other "$server"
     echo "loadavg_before=$(cut -d' ' -f1 /proc/loadavg)" >"$out"
     local common=(--port "$ECHO_PORT" --server-pid "$SERVER_PID") ops=()
     # Ours also answers /connections and /metrics while the idle connections are held: timed.
@@ -195,7 +128,7 @@ run_case_once() {  # case server rep
 
 run_startup() {  # server rep: process start to /health/ready 200, then RSS after 2 s idle
     local server=$1 rep=$2 out="$RAW/startup.$1.$2"
-    next_ports
+    next_ports 20000 26000
     server_command "$server"
     (
         cd "$SERVER_DIR"

@@ -25,17 +25,20 @@ internal static class BenchCommand
         var warmup = new Option<double>("--warmup") { Description = "Seconds to run before measuring (not idle)", DefaultValueFactory = _ => 1 };
         var sourceAddresses = new Option<int?>("--source-addresses") { Description = "Spread connections over 127.0.0.10 onwards, this many addresses; 0: the kernel's choice; default: automatic for loopback targets" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
+        var udp = new Option<bool>("--udp") { Description = "pingpong over UDP: each of --connections sockets sends a datagram and waits for its reply" };
+        var datagramTimeout = new Option<double>("--datagram-timeout") { Description = "With --udp: seconds to wait for a reply before the datagram counts as lost", DefaultValueFactory = _ => 0.5 };
         AddRange(connectionCount, 1, 100_000);
         AddRange(size, 1, 16 * 1024 * 1024);
         AddRange(depth, 1, 4096);
         AddRange(duration, 0.001, 86_400);
         AddRange(warmup, 0, 3600);
         AddRange(sourceAddresses, 0, SourceAddresses.MaxCount);
+        AddRange(datagramTimeout, 0.001, 3600);
 
         var connection = new ConnectionOptions();
         var command = new Command("bench", "Load the echo and measure rate and latency, verifying every byte")
         {
-            mode, connectionCount, size, depth, duration, warmup, sourceAddresses, json,
+            mode, connectionCount, size, depth, duration, warmup, sourceAddresses, json, udp, datagramTimeout,
         };
         connection.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -47,16 +50,32 @@ internal static class BenchCommand
                 parseResult.GetValue(size),
                 parseResult.GetValue(depth) ?? (benchMode == BenchMode.Stream ? 8 : 1),
                 TimeSpan.FromSeconds(parseResult.GetValue(duration)),
-                TimeSpan.FromSeconds(parseResult.GetValue(warmup)));
+                TimeSpan.FromSeconds(parseResult.GetValue(warmup)))
+            {
+                Udp = parseResult.GetValue(udp),
+                DatagramTimeout = TimeSpan.FromSeconds(parseResult.GetValue(datagramTimeout)),
+            };
             try
             {
-                var run = await BenchRun.PrepareAsync(connection.Read(parseResult, console), settings, parseResult.GetValue(sourceAddresses), cancellationToken);
+                var target = connection.Read(parseResult, console);
+                if (settings.Udp)
+                {
+                    CheckUdp(settings, target, parseResult.GetValue(depth));
+                }
+
+                var run = await BenchRun.PrepareAsync(target, settings, parseResult.GetValue(sourceAddresses), cancellationToken);
                 var progress = new BenchProgress(() => run.Phase, run.Counters, console.Error, console.ErrorIsTerminal, TimeProvider.System);
                 var result = await progress.ShowWhileAsync(() => Create(run).RunAsync(cancellationToken), cancellationToken);
                 await console.Out.WriteAsync(parseResult.GetValue(json) ? BenchReport.Json(result) : BenchReport.Plain(result));
                 if (result.Errors > 0)
                 {
                     console.Fail($"{result.Errors} error(s); the first: {result.FirstError}");
+                    return ExitCodes.Unreachable;
+                }
+
+                if (result.Datagrams is { Sent: > 0 } datagrams && result.Messages == 0)
+                {
+                    console.Fail($"no reply to any of {datagrams.Sent} datagrams within {BenchRun.Seconds(settings.DatagramTimeout)} each (UDP: lost, filtered, rate-limited, or no UDP echo there)");
                     return ExitCodes.Unreachable;
                 }
 
@@ -81,8 +100,33 @@ internal static class BenchCommand
         return command;
     }
 
+    private static void CheckUdp(BenchSettings settings, EchoTarget target, int? depth)
+    {
+        if (settings.Mode != BenchMode.PingPong)
+        {
+            throw new UsageException($"--udp measures pingpong only, not {settings.ModeName}");
+        }
+
+        if (target.Tls != TlsMode.None)
+        {
+            throw new UsageException("--udp sends plain datagrams: drop the --tls options");
+        }
+
+        if (depth is > 1)
+        {
+            throw new UsageException("--udp is a strict ping-pong, one datagram in flight a socket: drop --depth");
+        }
+
+        // Each datagram carries its sequence number in its first eight bytes, to tell a late reply from the awaited one.
+        if (settings.Size is < 8 or > UdpEndPoints.MaxPayload)
+        {
+            throw new UsageException($"--udp needs --size between 8 and {UdpEndPoints.MaxPayload} bytes");
+        }
+    }
+
     private static IBenchmark Create(BenchRun run) => run.Settings.Mode switch
     {
+        BenchMode.PingPong when run.Settings.Udp => new UdpPingPongBenchmark(run),
         BenchMode.PingPong => new PingPongBenchmark(run),
         BenchMode.Stream => new StreamBenchmark(run),
         BenchMode.Idle => new IdleBenchmark(run),

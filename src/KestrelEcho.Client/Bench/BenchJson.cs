@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace KestrelEcho.Client.Bench;
 
 /// <summary>The <c>--json</c> document: one per run, written at the end.</summary>
@@ -20,4 +22,6 @@ internal sealed record BenchJson(
     long Errors,
     string? FirstError,
     string LatencyOf,
-    LatencyJson LatencyMicroseconds);
+    LatencyJson LatencyMicroseconds,
+    string Transport,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] UdpLoss? Datagrams);

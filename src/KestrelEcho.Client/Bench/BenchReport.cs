@@ -30,6 +30,10 @@ internal static class BenchReport
             var unit = settings.Mode == BenchMode.Stream ? "writes:     " : "messages:   ";
             text.AppendLine(culture, $"{unit} {result.Messages} ({result.MessagesPerSecond:0.0}/s), every byte verified");
             text.AppendLine(culture, $"throughput:  {result.MebibytesPerSecond:0.000} MiB/s each way, {result.VerifiedBytes} bytes verified");
+            if (result.Datagrams is { } datagrams)
+            {
+                text.AppendLine(culture, $"datagrams:   {datagrams.Sent} sent, {datagrams.Lost} lost ({datagrams.LostPercent:0.00} %), {datagrams.Late} late replies");
+            }
         }
 
         text.AppendLine(culture, $"errors:      {result.Errors}{(result.FirstError is null ? string.Empty : $", the first: {result.FirstError}")}");
@@ -65,12 +69,15 @@ internal static class BenchReport
             result.Errors,
             result.FirstError,
             result.LatencyOf,
-            Latency(result));
+            Latency(result),
+            settings.Udp ? "udp" : "tcp",
+            result.Datagrams);
         return JsonSerializer.Serialize(json, BenchJsonContext.Default.BenchJson) + "\n";
     }
 
     private static string Describe(BenchSettings settings) => settings.Mode switch
     {
+        BenchMode.PingPong when settings.Udp => $"pingpong over UDP, {settings.Connections} socket(s), {settings.Size} B datagrams, lost after {settings.DatagramTimeout.TotalSeconds:0.###} s",
         BenchMode.PingPong => $"pingpong, {settings.Connections} connection(s), {settings.Size} B messages, {settings.Depth} in flight each",
         BenchMode.Stream => $"stream, {settings.Connections} connection(s), {settings.Size} B writes, {settings.Depth} in flight each",
         BenchMode.Idle => $"idle, {settings.Connections} connection(s) held {settings.Duration.TotalSeconds:0.##} s",

@@ -29,6 +29,9 @@ internal sealed record BenchResult(
     /// <summary>Idle only: held connections that still echoed at the end.</summary>
     public int? Alive { get; init; }
 
+    /// <summary>UDP only: datagrams sent, lost and late in the measured window.</summary>
+    public UdpLoss? Datagrams { get; init; }
+
     public double MessagesPerSecond => PerMeasuredSecond(Messages);
 
     /// <summary>Payload echoed per second, each way.</summary>

@@ -7,5 +7,11 @@ namespace KestrelEcho.Client.Bench;
 /// </summary>
 internal sealed record BenchSettings(BenchMode Mode, int Connections, int Size, int Depth, TimeSpan Duration, TimeSpan Warmup)
 {
+    /// <summary><c>bench --udp</c>: pingpong over UDP datagrams instead of TCP connections.</summary>
+    public bool Udp { get; init; }
+
+    /// <summary>With <see cref="Udp"/>: how long a datagram's reply is waited for before it counts as lost.</summary>
+    public TimeSpan DatagramTimeout { get; init; }
+
     public string ModeName => Mode.ToString().ToLowerInvariant();
 }

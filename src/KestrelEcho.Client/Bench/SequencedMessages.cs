@@ -13,11 +13,18 @@ internal sealed class SequencedMessages : IEchoPattern
 
     private readonly int _connection;
 
-    public SequencedMessages(int size, int connection)
+    private readonly string _owner;
+
+    private readonly string _unit;
+
+    /// <summary><paramref name="owner"/> and <paramref name="unit"/> name them in a mismatch: UDP has sockets and datagrams.</summary>
+    public SequencedMessages(int size, int connection, string owner = "connection", string unit = "message")
     {
         _template = new byte[size];
         new Random(connection).NextBytes(_template);
         _connection = connection;
+        _owner = owner;
+        _unit = unit;
     }
 
     public int UnitSize => _template.Length;
@@ -43,5 +50,8 @@ internal sealed class SequencedMessages : IEchoPattern
     }
 
     public string Mismatch(long offset, byte sent, byte got) =>
-        $"{EchoComparison.Mismatch(offset % _template.Length, sent, got)} (connection {_connection}, message {(offset / _template.Length) + 1})";
+        $"{EchoComparison.Mismatch(offset % _template.Length, sent, got)} ({Name(offset)})";
+
+    /// <summary>Which connection and message the byte at <paramref name="offset"/> belongs to, for an error line.</summary>
+    public string Name(long offset) => $"{_owner} {_connection}, {_unit} {(offset / _template.Length) + 1}";
 }

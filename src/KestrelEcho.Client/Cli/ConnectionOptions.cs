@@ -46,6 +46,9 @@ internal sealed class ConnectionOptions
         command.Options.Add(_tlsInsecure);
     }
 
+    /// <summary>Whether the command line named a host, rather than leaving the default.</summary>
+    public bool HostGiven(ParseResult parseResult) => parseResult.GetResult(_host) is { Implicit: false };
+
     /// <summary>Whether the command line named a port, rather than leaving the echo port's default.</summary>
     public bool PortGiven(ParseResult parseResult) => parseResult.GetResult(_port) is { Implicit: false };
 

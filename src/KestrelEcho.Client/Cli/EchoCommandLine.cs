@@ -2,6 +2,7 @@ using System.CommandLine;
 using KestrelEcho.Client.Bench;
 using KestrelEcho.Client.Chat;
 using KestrelEcho.Client.Send;
+using KestrelEcho.Client.WhoAmI;
 
 namespace KestrelEcho.Client.Cli;
 
@@ -14,6 +15,7 @@ internal static class EchoCommandLine
             SendCommand.Create(console),
             ChatCommand.Create(console),
             BenchCommand.Create(console),
+            WhoAmICommand.Create(console),
         };
 
     public static Task<int> InvokeAsync(string[] args, ClientConsole console, CancellationToken cancellationToken = default) =>

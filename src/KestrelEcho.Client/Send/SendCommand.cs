@@ -22,8 +22,9 @@ internal static class SendCommand
         var file = new Option<string>("--file", "-f") { Description = "Send the bytes of this file instead, or of standard input with '-'" };
         var webSocket = new Option<bool>("--ws") { Description = $"Send it as one WebSocket message to ws://HOST:PORT{WebSocketSend.DefaultPath} (--port defaults to the HTTP port, {WebSocketSend.DefaultPort})" };
         var webSocketPath = new Option<string>("--ws-path") { Description = "The WebSocket echo's path (EchoWebSocket:Path); implies --ws", DefaultValueFactory = _ => WebSocketSend.DefaultPath };
+        var udp = new Option<bool>("--udp") { Description = "Send it as one UDP datagram to the UDP echo (EchoUdp), and wait for one reply" };
         var connection = new ConnectionOptions();
-        var command = new Command("send", "Send one message and check that the echo is exact") { text, file, webSocket, webSocketPath };
+        var command = new Command("send", "Send one message and check that the echo is exact") { text, file, webSocket, webSocketPath, udp };
         connection.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -32,7 +33,19 @@ internal static class SendCommand
             {
                 var target = connection.Read(parseResult, console);
                 var payload = await ReadPayloadAsync(parseResult.GetValue(file), parseResult.GetValue(text)!, console, cancellationToken);
-                if (parseResult.GetValue(webSocket) || parseResult.GetResult(webSocketPath) is { Implicit: false })
+                var asWebSocket = parseResult.GetValue(webSocket) || parseResult.GetResult(webSocketPath) is { Implicit: false };
+                if (parseResult.GetValue(udp))
+                {
+                    if (asWebSocket || target.Tls != TlsMode.None)
+                    {
+                        console.Fail("--udp sends a plain datagram: drop --ws and the --tls options");
+                        return ExitCodes.WrongEcho;
+                    }
+
+                    return await UdpSend.RunAsync(target, payload, console, cancellationToken);
+                }
+
+                if (asWebSocket)
                 {
                     if (target.Tls != TlsMode.None)
                     {

@@ -5,7 +5,8 @@ namespace KestrelEcho.Client.Tests.Infrastructure;
 
 /// <summary>
 /// An echo server that is wrong on purpose, on a loopback port chosen at run time, so tests can show the client
-/// notices: it flips one byte of the echo, or echoes only the first bytes and then closes.
+/// notices: it flips one byte of the echo, or echoes only the first bytes and then closes. Or one that speaks first,
+/// as a who-am-i listener does: it sends a greeting made from the connection's two ends, then echoes.
 /// </summary>
 public sealed class BrokenEchoServer : IAsyncDisposable
 {
@@ -21,10 +22,13 @@ public sealed class BrokenEchoServer : IAsyncDisposable
 
     private readonly long? _closeAfter;
 
-    private BrokenEchoServer(long? flipAt, long? closeAfter)
+    private readonly Func<IPEndPoint, IPEndPoint, byte[]>? _greeting;
+
+    private BrokenEchoServer(long? flipAt, long? closeAfter, Func<IPEndPoint, IPEndPoint, byte[]>? greeting = null)
     {
         _flipAt = flipAt;
         _closeAfter = closeAfter;
+        _greeting = greeting;
         _listener.Start();
         _serving = ServeAsync();
     }
@@ -36,6 +40,13 @@ public sealed class BrokenEchoServer : IAsyncDisposable
 
     /// <summary>Echoes the first <paramref name="count"/> bytes, then closes its side (FIN) and echoes no more.</summary>
     public static BrokenEchoServer ClosingAfter(long count) => new(flipAt: null, count);
+
+    /// <summary>
+    /// Sends <paramref name="greeting"/>'s bytes for the connection (the client's end, the server's end) first, then
+    /// echoes exactly; with <paramref name="closeAfterGreeting"/> it closes right after the greeting instead.
+    /// </summary>
+    public static BrokenEchoServer Greeting(Func<IPEndPoint, IPEndPoint, byte[]> greeting, bool closeAfterGreeting = false) =>
+        new(flipAt: null, closeAfter: closeAfterGreeting ? 0 : null, greeting);
 
     public async ValueTask DisposeAsync()
     {
@@ -73,6 +84,16 @@ public sealed class BrokenEchoServer : IAsyncDisposable
             var sending = true;
             try
             {
+                if (_greeting is not null)
+                {
+                    await socket.SendAsync(_greeting((IPEndPoint)socket.RemoteEndPoint!, (IPEndPoint)socket.LocalEndPoint!), _stopping.Token);
+                    if (_closeAfter == 0)
+                    {
+                        socket.Shutdown(SocketShutdown.Send);
+                        sending = false;
+                    }
+                }
+
                 int read;
                 while ((read = await socket.ReceiveAsync(buffer, _stopping.Token)) > 0)
                 {

@@ -1,0 +1,126 @@
+# bench/lib.sh: what the bench scripts share. Sourced, never run: `source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" NAME`,
+# NAME being the script's name for its messages (bench/run.sh). Servers run on CPU 0, load on CPU 1; only PIDs a script
+# started itself are ever signalled (SERVER_PID, LOADGEN_PID), and every wait is bounded.
+
+BENCH_NAME=${1:?lib.sh: source it with the script name}
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH=$ROOT/bench
+BUILD=$BENCH/.build
+SERVER_CPU=0
+LOADGEN_CPU=1
+SERVER_PID=
+LOADGEN_PID=
+
+log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+fail() { echo "$BENCH_NAME: $*" >&2; exit 1; }
+
+# ---- what a run needs ---------------------------------------------------------------------------------
+APT_UPDATED=0
+apt_install() {
+    if [[ $APT_UPDATED == 0 ]]; then apt-get update -qq; APT_UPDATED=1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+need() { command -v "$1" >/dev/null 2>&1 || { log "installing $2"; apt_install "$2"; }; }  # command package
+
+# The .NET SDK and two CPUs: every script pins its server and its load apart.
+need_machine() {
+    command -v dotnet >/dev/null || fail "the .NET 10 SDK is required (see README)"
+    if (( $(nproc) < 2 )); then fail "needs 2 CPUs (server on CPU $SERVER_CPU, load on CPU $LOADGEN_CPU)"; fi
+}
+
+# --quick (and nothing else) -> QUICK=1; $1 is the usage line.
+parse_quick() {
+    local usage=$1 arg
+    shift
+    QUICK=0
+    for arg in "$@"; do
+        case $arg in
+            --quick) QUICK=1 ;;
+            *) echo "usage: $usage" >&2; exit 2 ;;
+        esac
+    done
+}
+
+# ---- builds -------------------------------------------------------------------------------------------
+build_c() {  # name: bench/c/<name>.c -> $BUILD/<name>
+    mkdir -p "$BUILD"
+    gcc -O2 -Wall -Wextra -Werror -o "$BUILD/$1" "$BENCH/c/$1.c"
+}
+
+publish_aot() {  # the service, Native AOT, in $BUILD/aot
+    mkdir -p "$BUILD"
+    dotnet publish "$ROOT/src/KestrelEcho" -c Release -o "$BUILD/aot" -nologo -v q >/dev/null
+}
+
+# ---- processes ----------------------------------------------------------------------------------------
+cleanup() {
+    local pid
+    for pid in $LOADGEN_PID $SERVER_PID; do kill -KILL "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A fresh port pair for each start, so no run meets the last one's sockets: next_ports ECHO_BASE HTTP_BASE.
+PORT_SEQ=0
+next_ports() { PORT_SEQ=$(( (PORT_SEQ + 1) % 5000 )); ECHO_PORT=$(($1 + PORT_SEQ)); HTTP_PORT=$(($2 + PORT_SEQ)); }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+http_ready() { curl -sf -o /dev/null "http://127.0.0.1:$1/health/ready"; }
+
+# Whether a UDP socket is bound to the port (any address), from the kernel's tables: UDP has no handshake to try.
+udp_bound() {
+    local hex
+    hex=$(printf '%04X' "$1")
+    awk -v port=":$hex" 'NR > 1 && substr($2, length($2) - 4) == port { found = 1 } END { exit !found }' /proc/net/udp /proc/net/udp6
+}
+
+# start_server NAME LOG DIR READY_CHECK CMD...: runs CMD from DIR on the server CPU, output to LOG; sets SERVER_PID
+# and polls READY_CHECK (a command, e.g. "http_ready 8080") for up to 30 s.
+start_server() {
+    local name=$1 out=$2 dir=$3 ready=$4 i
+    shift 4
+    # The subshell execs taskset, which execs the server: $! is the server's own PID.
+    ( cd "$dir" && exec taskset -c "$SERVER_CPU" "$@" ) >"$out" 2>&1 &
+    SERVER_PID=$!
+    for i in $(seq 1 1500); do
+        $ready && return 0
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.02
+    done
+    echo "$BENCH_NAME: $name did not start; its output:" >&2
+    cat "$out" >&2
+    exit 1
+}
+
+stop_server() {
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    local i
+    for i in $(seq 1 500); do
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.02
+    done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=
+}
+
+# run_load BINARY ARGS...: a load generator from $BUILD on the load CPU; its key=value lines on stdout.
+run_load() {
+    local binary=$1
+    shift
+    taskset -c "$LOADGEN_CPU" "$BUILD/$binary" "$@" &
+    LOADGEN_PID=$!
+    local rc=0
+    wait "$LOADGEN_PID" || rc=$?
+    LOADGEN_PID=
+    return "$rc"
+}
+
+# ---- figures ------------------------------------------------------------------------------------------
+value() { sed -n "s/^$1=//p" "$2" | tail -1; }  # key file
+
+median() { tr ' ' '\n' | sed '/^$/d' | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }'; }
