@@ -66,13 +66,13 @@ public sealed class UdpEchoTests(UdpEchoAppFactory app) : EchoAppTest<UdpEchoApp
     public async Task Oversized_IsNotAnswered_AndIsCountedAsOversized()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var http = App.CreateClient();
-        var before = await UdpMetricsText.DroppedAsync(http, "oversized", cancellationToken);
+        using var meter = new UdpMeterReader(App);
+        var before = meter.Dropped("oversized");
         using var client = UdpClients.Bind(IPAddress.Loopback);
 
         await client.AssertNotAnsweredAsync(Garbage(MaxDatagramSize + 1), To(IPAddress.Loopback), cancellationToken);
 
-        Assert.Equal(before + 1, await UdpMetricsText.DroppedAsync(http, "oversized", cancellationToken));
+        Assert.Equal(before + 1, meter.Dropped("oversized"));
     }
 
     [Fact]
