@@ -14,7 +14,6 @@ namespace KestrelEcho.Udp;
 internal sealed partial class UdpEchoService(
     IOptions<EchoUdpOptions> options,
     UdpFlowTable flows,
-    UdpEchoCounters counters,
     UdpMetrics metrics,
     ListenEndpoints endpoints,
     TimeProvider timeProvider,
@@ -29,9 +28,6 @@ internal sealed partial class UdpEchoService(
     private readonly TaskCompletionSource _loopEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Socket? _socket;
     private UdpEchoLoop? _loop;
-
-    /// <summary>The instruments exist once this service does, enabled or not, so dashboards see the series at 0.</summary>
-    public UdpMetrics Metrics { get; } = metrics;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -50,7 +46,7 @@ internal sealed partial class UdpEchoService(
             _socket,
             new UdpSourcePorts(allowed, bound.Port),
             flows,
-            counters,
+            metrics.Counters,
             settings.MaxDatagramSize,
             timeProvider,
             logger);
@@ -144,7 +140,7 @@ internal sealed partial class UdpEchoService(
         var byReason = new List<string>();
         foreach (var reason in s_reasons)
         {
-            var dropped = counters.Dropped(reason);
+            var dropped = metrics.Counters.Dropped(reason);
             var since = dropped - _droppedAtLastSummary[(int)reason];
             _droppedAtLastSummary[(int)reason] = dropped;
             if (since > 0)

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace KestrelEcho.Udp;
 
 /// <summary>
-/// The UDP echo's instruments, observed from <see cref="UdpEchoCounters"/> at each collection: nothing is measured per
+/// The UDP echo's instruments, observed from its <see cref="Counters"/> at each collection: nothing is measured per
 /// datagram. Observed counters are exported from the start, every drop reason at 0 included.
 /// </summary>
 internal sealed class UdpMetrics
@@ -13,8 +13,12 @@ internal sealed class UdpMetrics
 
     public const string DropReasonTag = "reason";
 
-    public UdpMetrics(IMeterFactory meterFactory, UdpEchoCounters counters, UdpFlowTable flows)
+    /// <summary>The totals the receive loop keeps and these instruments report.</summary>
+    public UdpEchoCounters Counters { get; } = new();
+
+    public UdpMetrics(IMeterFactory meterFactory, UdpFlowTable flows)
     {
+        var counters = Counters;
         var meter = meterFactory.Create(MeterName);
         var reasons = Enum.GetValues<UdpDropReason>()
             .Select(static reason => (reason, new KeyValuePair<string, object?>(DropReasonTag, reason.ToName())))

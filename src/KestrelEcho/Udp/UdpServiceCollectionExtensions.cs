@@ -15,7 +15,7 @@ internal static class UdpServiceCollectionExtensions
         services.AddSingleton(static services => new UdpFlowTable(
             services.GetRequiredService<IOptions<EchoUdpOptions>>().Value,
             services.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<UdpEchoCounters>();
+        // Made with the service, enabled or not, so the series are exported (at 0) either way.
         services.AddSingleton<UdpMetrics>();
         services.AddHostedService<UdpEchoService>();
         return services;

@@ -185,6 +185,28 @@ public sealed class UdpGuardTests : FreshAppTest
     }
 
     [Fact]
+    public async Task Drops_AreLoggedAsASummary_NeverOneLineEach()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var app = await StartAppAsync(static app => app.WithUdp());
+        using var meter = new UdpMeterReader(app);
+        using var client = UdpClients.Bind(IPAddress.Loopback);
+        for (var i = 0; i < 50; i++)
+        {
+            await client.SendToAsync(new byte[1473], app.EchoUdpEndPoint, cancellationToken);
+        }
+
+        await Poll.UntilAsync(() => meter.Dropped("oversized") == 50, TimeSpan.FromSeconds(10), "the echo to have dropped all 50");
+        await app.StopAsync(cancellationToken);
+
+        // One line at the stop, or two if the 10 s summary ticked while the datagrams came.
+        var lines = app.Logs.WithEvent("UdpDatagramsDropped");
+        Assert.InRange(lines.Count, 1, 2);
+        Assert.Equal(50, lines.Sum(static line => int.Parse(line.Message.AsSpan(0, line.Message.IndexOf(' ', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.All(lines, static line => Assert.Contains(": oversized ", line.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task FreshService_ExportsEveryUdpSeriesAtZero_UnderItsPrometheusName()
     {
         using var timeout = TestTimeout.Start();
