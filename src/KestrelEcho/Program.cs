@@ -8,6 +8,7 @@ using KestrelEcho.Net;
 using KestrelEcho.Ops;
 using KestrelEcho.Telemetry;
 using KestrelEcho.Tls;
+using KestrelEcho.Udp;
 using KestrelEcho.WebSockets;
 using Microsoft.Extensions.Logging.Console;
 
@@ -24,7 +25,8 @@ builder.Services
     .AddEchoHealthChecks()
     .AddEchoTelemetry()
     .AddEchoWebSockets()
-    .AddHistory();
+    .AddHistory()
+    .AddEchoUdp();
 builder.ConfigureListenEndpoints();
 
 // Under systemd (deploy/systemd): READY=1 once listening and STOPPING=1 on SIGTERM for Type=notify, and log lines

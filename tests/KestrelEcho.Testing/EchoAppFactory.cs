@@ -76,6 +76,9 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public IPEndPoint EchoTlsEndPoint => Endpoints.EchoTlsEndPoint ?? throw new InvalidOperationException("The TLS echo endpoint is not bound; enable it with WithTls.");
 
+    /// <summary>The UDP echo's socket; bound only with <see cref="WithUdp"/> (the <c>EchoUdp:Enabled</c> setting).</summary>
+    public IPEndPoint EchoUdpEndPoint => Endpoints.EchoUdp ?? throw new InvalidOperationException("The UDP echo is not bound; enable it with WithUdp.");
+
     /// <summary>The WebSocket echo on the HTTP endpoint (<c>EchoWebSocket:Path</c>, by default /ws/echo).</summary>
     public Uri EchoWebSocketUri => new($"ws://{HttpEndPoint}/ws/echo");
 
@@ -114,6 +117,10 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>Serves the admin endpoints on a management port of their own (<c>Admin:Port</c>), chosen at run time.</summary>
     public EchoAppFactory WithAdminPort() => WithSetting("Admin:Port", "0");
+
+    /// <summary>Enables the UDP echo on <paramref name="address"/> (<c>*</c> for every address) and a port chosen at run time.</summary>
+    public EchoAppFactory WithUdp(string address = "127.0.0.1") =>
+        WithSetting("EchoUdp:Enabled", "true").WithSetting("EchoUdp:Address", address).WithSetting("EchoUdp:Port", "0");
 
     /// <summary>
     /// Registers services of the test's own after every registration of the app's and after the transport's memory

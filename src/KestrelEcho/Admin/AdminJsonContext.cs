@@ -9,4 +9,5 @@ namespace KestrelEcho.Admin;
 [JsonSerializable(typeof(ClosedConnectionList))]
 [JsonSerializable(typeof(ConnectionDetailView))]
 [JsonSerializable(typeof(ClosedConnectionCount))]
+[JsonSerializable(typeof(UdpFlowList))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

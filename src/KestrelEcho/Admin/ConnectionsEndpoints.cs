@@ -1,4 +1,6 @@
 using KestrelEcho.Connections;
+using KestrelEcho.Net;
+using KestrelEcho.Udp;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace KestrelEcho.Admin;
@@ -20,12 +22,20 @@ internal static class ConnectionsEndpoints
         return endpoints;
     }
 
-    private static Results<Ok<ConnectionList>, ValidationProblem> ListLive(
+    private static Results<Ok<ConnectionList>, Ok<UdpFlowList>, ValidationProblem> ListLive(
         HttpRequest request,
         ConnectionRegistry registry,
         ConnectionViews views,
+        UdpFlowTable udpFlows,
+        ListenEndpoints endpoints,
         TimeProvider timeProvider)
     {
+        // UDP has flows, not connections: their own list, in the same envelope (total, matched, offset, limit).
+        if (UdpFlowQuery.IsAskedFor(request.Query))
+        {
+            return ListUdpFlows(request, udpFlows, endpoints, timeProvider);
+        }
+
         if (!ConnectionQuery.TryParse(request.Query, out var query, out var errors))
         {
             return BadQuery(errors);
@@ -41,6 +51,32 @@ internal static class ConnectionsEndpoints
             .ToList();
 
         return TypedResults.Ok(new ConnectionList(sessions.Count, matched.Count, query.Offset, query.Limit, listed));
+    }
+
+    private static Results<Ok<ConnectionList>, Ok<UdpFlowList>, ValidationProblem> ListUdpFlows(
+        HttpRequest request,
+        UdpFlowTable udpFlows,
+        ListenEndpoints endpoints,
+        TimeProvider timeProvider)
+    {
+        if (!UdpFlowQuery.TryParse(request.Query, out var query, out var errors))
+        {
+            return BadQuery(errors);
+        }
+
+        var flows = endpoints.EchoUdp is { } bound ? udpFlows.Snapshot(bound.Port) : [];
+        var now = timeProvider.GetTimestamp();
+        var utcNow = timeProvider.GetUtcNow();
+        var matched = flows
+            .Where(flow => query.Network is not { } network || network.Contains(flow.Remote.Address))
+            .OrderByDescending(static flow => flow.LastSeenTimestamp)
+            .ToList();
+        var listed = matched
+            .Skip(query.Offset)
+            .Take(query.Limit)
+            .Select(flow => UdpFlowView.Of(flow, now, utcNow, timeProvider))
+            .ToList();
+        return TypedResults.Ok(new UdpFlowList(flows.Count, matched.Count, query.Offset, query.Limit, listed));
     }
 
     private static Results<Ok<ClosedConnectionCount>, ValidationProblem> CloseMatching(

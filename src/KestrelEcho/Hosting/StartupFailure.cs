@@ -5,6 +5,7 @@ using KestrelEcho.Echo;
 using KestrelEcho.Net;
 using KestrelEcho.Ops;
 using KestrelEcho.Tls;
+using KestrelEcho.Udp;
 using KestrelEcho.WebSockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
@@ -31,6 +32,7 @@ internal static class StartupFailure
                 $"invalid configuration: {conversion.Message}",
 
             TlsCertificateException unusable => $"unusable TLS certificate: {unusable.Message}",
+            UdpEchoBindException unbound => unbound.Message,
             IOException { InnerException: AddressInUseException } inUse => DescribeAddressInUse(inUse, endpoints),
             _ => null,
         };

@@ -23,6 +23,9 @@ internal sealed class ListenEndpoints
     /// <summary>Null unless <c>Admin:Port</c> is set.</summary>
     public ListenOptions? Admin { get; set; }
 
+    /// <summary>The UDP echo's socket, bound by the UDP echo itself (not Kestrel); null unless <c>EchoUdp:Enabled</c>.</summary>
+    public IPEndPoint? EchoUdp { get; set; }
+
     public IPEndPoint? EchoEndPoint => Echo?.IPEndPoint;
 
     public IPEndPoint? EchoTlsEndPoint => EchoTls?.IPEndPoint;

@@ -4,6 +4,7 @@ using KestrelEcho.History;
 using KestrelEcho.Net;
 using KestrelEcho.Ops;
 using KestrelEcho.Tls;
+using KestrelEcho.Udp;
 using KestrelEcho.WebSockets;
 using Microsoft.Extensions.Configuration;
 
@@ -31,6 +32,7 @@ public sealed class AppSettingsTests
         Assert.True(new AdminOptionsValidator().Validate(null, admin).Succeeded);
         Assert.True(new EchoWebSocketOptionsValidator().Validate(null, webSocket).Succeeded);
         Assert.True(new HistoryOptionsValidator().Validate(null, s_shipped.GetSection(HistoryOptions.SectionName).Get<HistoryOptions>()!).Succeeded);
+        Assert.True(new EchoUdpOptionsValidator().Validate(null, s_shipped.GetSection(EchoUdpOptions.SectionName).Get<EchoUdpOptions>()!).Succeeded);
     }
 
     [Theory]
@@ -40,6 +42,7 @@ public sealed class AppSettingsTests
     [InlineData(typeof(AdminOptions), AdminOptions.SectionName)]
     [InlineData(typeof(EchoWebSocketOptions), EchoWebSocketOptions.SectionName)]
     [InlineData(typeof(HistoryOptions), HistoryOptions.SectionName)]
+    [InlineData(typeof(EchoUdpOptions), EchoUdpOptions.SectionName)]
     public void EverySetting_IsInTheShippedFile_WithItsDefault(Type optionsType, string section)
     {
         var shippedKeys = s_shipped.GetSection(section).GetChildren().Select(static child => child.Key).ToHashSet();
