@@ -4,6 +4,7 @@ using KestrelEcho.Echo;
 using KestrelEcho.Health;
 using KestrelEcho.History;
 using KestrelEcho.Hosting;
+using KestrelEcho.Listeners;
 using KestrelEcho.Net;
 using KestrelEcho.Ops;
 using KestrelEcho.Telemetry;
@@ -24,7 +25,8 @@ builder.Services
     .AddEchoHealthChecks()
     .AddEchoTelemetry()
     .AddEchoWebSockets()
-    .AddHistory();
+    .AddHistory()
+    .AddListeners();
 builder.ConfigureListenEndpoints();
 
 // Under systemd (deploy/systemd): READY=1 once listening and STOPPING=1 on SIGTERM for Type=notify, and log lines

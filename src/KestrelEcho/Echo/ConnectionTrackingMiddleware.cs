@@ -12,13 +12,13 @@ namespace KestrelEcho.Echo;
 /// </summary>
 internal sealed class ConnectionTrackingMiddleware(
     ConnectionDelegate next,
-    ConnectionTransport transport,
+    ConnectionListener listener,
     SessionTracker tracker,
     TimeProvider timeProvider)
 {
     public async Task OnConnectedAsync(ConnectionContext connection)
     {
-        var session = tracker.Open(connection, transport);
+        var session = tracker.Open(connection, listener);
         connection.Features.Set(session);
 
         // Kestrel asks each connection to close when the host stops (after the drain). Waking the loop, or aborting a

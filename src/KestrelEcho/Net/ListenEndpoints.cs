@@ -23,6 +23,9 @@ internal sealed class ListenEndpoints
     /// <summary>Null unless <c>Admin:Port</c> is set.</summary>
     public ListenOptions? Admin { get; set; }
 
+    /// <summary>The named listeners (<c>Listeners:&lt;name&gt;</c>) by name; filled at start, read-only after.</summary>
+    public Dictionary<string, ListenOptions> Listeners { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public IPEndPoint? EchoEndPoint => Echo?.IPEndPoint;
 
     public IPEndPoint? EchoTlsEndPoint => EchoTls?.IPEndPoint;
@@ -32,4 +35,6 @@ internal sealed class ListenEndpoints
     public IPEndPoint? EchoWebSocketEndPoint => EchoWebSocket?.IPEndPoint;
 
     public IPEndPoint? AdminEndPoint => Admin?.IPEndPoint;
+
+    public IPEndPoint? ListenerEndPoint(string name) => Listeners.GetValueOrDefault(name)?.IPEndPoint;
 }
