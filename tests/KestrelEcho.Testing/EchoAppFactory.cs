@@ -76,6 +76,10 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public IPEndPoint EchoTlsEndPoint => Endpoints.EchoTlsEndPoint ?? throw new InvalidOperationException("The TLS echo endpoint is not bound; enable it with WithTls.");
 
+    /// <summary>A named listener's bound endpoint (<c>Listeners:&lt;name&gt;:Port</c>, 0 in tests).</summary>
+    public IPEndPoint ListenerEndPoint(string name) =>
+        Endpoints.ListenerEndPoint(name) ?? throw new InvalidOperationException($"No listener named '{name}' is bound: set Listeners:{name}:Port.");
+
     /// <summary>The WebSocket echo on the HTTP endpoint (<c>EchoWebSocket:Path</c>, by default /ws/echo).</summary>
     public Uri EchoWebSocketUri => new($"ws://{HttpEndPoint}/ws/echo");
 
@@ -140,7 +144,13 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         StartServer();
         _registry = Services.GetRequiredService<ConnectionRegistry>();
-        _echoPorts = [.. new[] { Endpoints.EchoEndPoint, Endpoints.EchoTlsEndPoint }.OfType<IPEndPoint>().Select(static endPoint => endPoint.Port)];
+        _echoPorts =
+        [
+            .. new[] { Endpoints.EchoEndPoint, Endpoints.EchoTlsEndPoint }
+                .Concat(Endpoints.Listeners.Values.Select(static listen => listen.IPEndPoint))
+                .OfType<IPEndPoint>()
+                .Select(static endPoint => endPoint.Port),
+        ];
 
         // Before the first connection: Kestrel counts a connection only if its meter was listened to when it opened.
         _kestrel = new KestrelConnectionMeter(Services.GetRequiredService<IMeterFactory>());
@@ -171,6 +181,10 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Connects to the echo endpoint, from <paramref name="source"/> (any 127.0.0.x) when given.</summary>
     public Task<Socket> ConnectEchoAsync(CancellationToken cancellationToken, IPAddress? source = null) =>
         TcpClients.ConnectAsync(EchoEndPoint, cancellationToken, source);
+
+    /// <summary>Connects to the named listener <paramref name="name"/>.</summary>
+    public Task<Socket> ConnectListenerAsync(string name, CancellationToken cancellationToken) =>
+        TcpClients.ConnectAsync(ListenerEndPoint(name), cancellationToken);
 
     /// <summary>
     /// Connects to the TLS echo endpoint and completes the handshake, accepting the server only if it presents

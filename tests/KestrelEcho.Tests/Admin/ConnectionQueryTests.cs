@@ -120,12 +120,12 @@ public sealed class ConnectionQueryTests
         _time.Advance(TimeSpan.FromSeconds(1));
 
         Assert.Equal(["idle"], Ids(Parse("?minIdle=30")));
-        Assert.Equal(["idle", "proxied", "tls", "slow"], Ids(Parse("?minIdle=0.5")));
+        Assert.Equal(["idle", "proxied", "slow", "tls"], Ids(Parse("?minIdle=0.5")));
         Assert.Equal(["idle"], Ids(Parse("?minAge=31")));
         Assert.Equal(["idle"], Ids(Parse("?state=echo")));
         Assert.Equal(["tls"], Ids(Parse("?state=tls_handshake")));
         Assert.Equal(["proxied"], Ids(Parse("?proxied=true")));
-        Assert.Equal(["idle", "tls", "slow"], Ids(Parse("?proxied=false")));
+        Assert.Equal(["idle", "slow", "tls"], Ids(Parse("?proxied=false")));
         Assert.Equal(["tls"], Ids(Parse("?transport=tls")));
         Assert.Equal(["idle", "proxied", "slow"], Ids(Parse("?transport=tcp")));
         Assert.Equal(["idle"], Ids(Parse("?transport=tcp&proxied=false&listener=echo")));
