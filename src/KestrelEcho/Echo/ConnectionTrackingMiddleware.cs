@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using KestrelEcho.Connections;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
@@ -36,6 +37,10 @@ internal sealed class ConnectionTrackingMiddleware(
         catch (ConnectionResetException)
         {
             session.End(CloseReason.ClientReset);
+        }
+        catch (SocketException) when (session.EndReason is CloseReason.AdminReset or CloseReason.InjectedReset)
+        {
+            // We closed the socket under Kestrel (EchoSession.RequestReset): its pending read fails with ECANCELED.
         }
         catch (OperationCanceledException)
         {
