@@ -194,7 +194,18 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <paramref name="source"/> (any 127.0.0.x) when given. It offers the TLS versions the operating system allows,
     /// or only <paramref name="protocols"/> when given. It asks for <paramref name="serverName"/> (SNI).
     /// </summary>
-    public async Task<SslStream> ConnectEchoTlsAsync(
+    public Task<SslStream> ConnectEchoTlsAsync(
+        X509Certificate2 expected,
+        CancellationToken cancellationToken,
+        byte[]? proxyHeader = null,
+        IPAddress? source = null,
+        SslProtocols protocols = SslProtocols.None,
+        string serverName = "localhost") =>
+        ConnectTlsAsync(EchoTlsEndPoint, expected, cancellationToken, proxyHeader, source, protocols, serverName);
+
+    /// <summary>As <see cref="ConnectEchoTlsAsync"/>, to any TLS endpoint of the service (a named listener with <c>Tls</c>).</summary>
+    public static async Task<SslStream> ConnectTlsAsync(
+        IPEndPoint endPoint,
         X509Certificate2 expected,
         CancellationToken cancellationToken,
         byte[]? proxyHeader = null,
@@ -203,7 +214,7 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         string serverName = "localhost")
     {
         var expectedThumbprint = expected.GetCertHashString(HashAlgorithmName.SHA256);
-        var socket = await TcpClients.ConnectAsync(EchoTlsEndPoint, cancellationToken, source);
+        var socket = await TcpClients.ConnectAsync(endPoint, cancellationToken, source);
         try
         {
             if (proxyHeader is not null)
