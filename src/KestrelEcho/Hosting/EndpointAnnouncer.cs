@@ -19,6 +19,11 @@ internal sealed partial class EndpointAnnouncer(ListenEndpoints endpoints, IOpti
             LogEchoTlsListening(logger, $"tls://{echoTls}");
         }
 
+        foreach (var (name, listen) in endpoints.Listeners)
+        {
+            LogListenerListening(logger, name, $"tcp://{listen.IPEndPoint}");
+        }
+
         LogHttpListening(logger, $"http://{endpoints.HttpEndPoint}");
         if (webSocket.Value.Enabled)
         {
@@ -73,6 +78,9 @@ internal sealed partial class EndpointAnnouncer(ListenEndpoints endpoints, IOpti
 
     [LoggerMessage(8, LogLevel.Information, "WebSocket echo listening on {Address}", EventName = "WebSocketEchoListening")]
     private static partial void LogWebSocketEchoListening(ILogger logger, string address);
+
+    [LoggerMessage(9, LogLevel.Information, "Listener {Name} listening on {Address}", EventName = "ListenerListening")]
+    private static partial void LogListenerListening(ILogger logger, string name, string address);
 
     [LoggerMessage(7, LogLevel.Debug, "Socket I/O runs {SocketIo} (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS)", EventName = "SocketIo")]
     private static partial void LogSocketIo(ILogger logger, string socketIo);

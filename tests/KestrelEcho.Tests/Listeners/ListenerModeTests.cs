@@ -25,6 +25,9 @@ public sealed class ListenerModeTests : FreshAppTest
         Assert.Equal("idle_timeout", await app.CloseReasonOfAsync(socket));
         var session = Assert.Single(app.ClosedSessions());
         Assert.Equal(0, session.BytesSent);
+
+        // Not read at all: the bytes stayed in the read buffer, so none counts as received.
+        Assert.Equal(0, session.BytesReceived);
     }
 
     [Fact]
@@ -100,10 +103,10 @@ public sealed class ListenerModeTests : FreshAppTest
     public async Task InvalidListener_StopsTheRealServiceWithOneLineNamingTheSetting()
     {
         var line = await ServiceProcess.FailedStartLineAsync(
-            "--Echo:Port", "0", "--Http:Port", "0", "--Listeners:slow:Port", "0", "--Listeners:slow:Delay", "00:00:00.100", "--Listeners:slow:Jitter", "00:00:00.500");
+            "--Echo:Port", "0", "--Http:Port", "0", "--Listeners:laggy:Port", "0", "--Listeners:laggy:Delay", "00:00:00.100", "--Listeners:laggy:Jitter", "00:00:00.500");
 
         Assert.Equal(
-            "kestrel-echo: invalid configuration: Listeners:slow:Jitter must be a time span between 00:00:00 and the Delay (00:00:00.1000000): a chunk is never due before it arrived; got 00:00:00.5000000.",
+            "kestrel-echo: invalid configuration: Listeners:laggy:Jitter must be a time span between 00:00:00 and the Delay (00:00:00.1000000): a chunk is never due before it arrived; got 00:00:00.5000000.",
             line);
     }
 
