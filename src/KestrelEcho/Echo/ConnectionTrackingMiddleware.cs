@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using KestrelEcho.Connections;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
@@ -38,9 +37,10 @@ internal sealed class ConnectionTrackingMiddleware(
         {
             session.End(CloseReason.ClientReset);
         }
-        catch (SocketException) when (session.EndReason is CloseReason.AdminReset or CloseReason.InjectedReset)
+        catch (Exception) when (session.EndReason is CloseReason.AdminReset or CloseReason.InjectedReset)
         {
-            // We closed the socket under Kestrel (EchoSession.RequestReset): its pending read fails with ECANCELED.
+            // We closed the socket under Kestrel (EchoSession.RequestReset): whatever a layer was reading fails (ECANCELED,
+            // or an IOException from TLS). The reason was said before the socket went.
         }
         catch (OperationCanceledException)
         {
