@@ -4,6 +4,7 @@ using KestrelEcho.Echo;
 using KestrelEcho.Health;
 using KestrelEcho.History;
 using KestrelEcho.Hosting;
+using KestrelEcho.Listeners;
 using KestrelEcho.Net;
 using KestrelEcho.Ops;
 using KestrelEcho.Telemetry;
@@ -26,7 +27,8 @@ builder.Services
     .AddEchoTelemetry()
     .AddEchoWebSockets()
     .AddHistory()
-    .AddEchoUdp();
+    .AddEchoUdp()
+    .AddListeners();
 builder.ConfigureListenEndpoints();
 
 // Under systemd (deploy/systemd): READY=1 once listening and STOPPING=1 on SIGTERM for Type=notify, and log lines

@@ -79,6 +79,10 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The UDP echo's socket; bound only with <see cref="WithUdp"/> (the <c>EchoUdp:Enabled</c> setting).</summary>
     public IPEndPoint EchoUdpEndPoint => Endpoints.EchoUdp ?? throw new InvalidOperationException("The UDP echo is not bound; enable it with WithUdp.");
 
+    /// <summary>A named listener's bound endpoint (<c>Listeners:&lt;name&gt;:Port</c>, 0 in tests).</summary>
+    public IPEndPoint ListenerEndPoint(string name) =>
+        Endpoints.ListenerEndPoint(name) ?? throw new InvalidOperationException($"No listener named '{name}' is bound: set Listeners:{name}:Port.");
+
     /// <summary>The WebSocket echo on the HTTP endpoint (<c>EchoWebSocket:Path</c>, by default /ws/echo).</summary>
     public Uri EchoWebSocketUri => new($"ws://{HttpEndPoint}/ws/echo");
 
@@ -147,7 +151,13 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         StartServer();
         _registry = Services.GetRequiredService<ConnectionRegistry>();
-        _echoPorts = [.. new[] { Endpoints.EchoEndPoint, Endpoints.EchoTlsEndPoint }.OfType<IPEndPoint>().Select(static endPoint => endPoint.Port)];
+        _echoPorts =
+        [
+            .. new[] { Endpoints.EchoEndPoint, Endpoints.EchoTlsEndPoint }
+                .Concat(Endpoints.Listeners.Values.Select(static listen => listen.IPEndPoint))
+                .OfType<IPEndPoint>()
+                .Select(static endPoint => endPoint.Port),
+        ];
 
         // Before the first connection: Kestrel counts a connection only if its meter was listened to when it opened.
         _kestrel = new KestrelConnectionMeter(Services.GetRequiredService<IMeterFactory>());
@@ -179,6 +189,10 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public Task<Socket> ConnectEchoAsync(CancellationToken cancellationToken, IPAddress? source = null) =>
         TcpClients.ConnectAsync(EchoEndPoint, cancellationToken, source);
 
+    /// <summary>Connects to the named listener <paramref name="name"/>.</summary>
+    public Task<Socket> ConnectListenerAsync(string name, CancellationToken cancellationToken) =>
+        TcpClients.ConnectAsync(ListenerEndPoint(name), cancellationToken);
+
     /// <summary>
     /// Connects to the TLS echo endpoint and completes the handshake, accepting the server only if it presents
     /// exactly <paramref name="expected"/> (compared by SHA-256 thumbprint; a self-signed certificate has no chain
@@ -187,7 +201,18 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <paramref name="source"/> (any 127.0.0.x) when given. It offers the TLS versions the operating system allows,
     /// or only <paramref name="protocols"/> when given. It asks for <paramref name="serverName"/> (SNI).
     /// </summary>
-    public async Task<SslStream> ConnectEchoTlsAsync(
+    public Task<SslStream> ConnectEchoTlsAsync(
+        X509Certificate2 expected,
+        CancellationToken cancellationToken,
+        byte[]? proxyHeader = null,
+        IPAddress? source = null,
+        SslProtocols protocols = SslProtocols.None,
+        string serverName = "localhost") =>
+        ConnectTlsAsync(EchoTlsEndPoint, expected, cancellationToken, proxyHeader, source, protocols, serverName);
+
+    /// <summary>As <see cref="ConnectEchoTlsAsync"/>, to any TLS endpoint of the service (a named listener with <c>Tls</c>).</summary>
+    public static async Task<SslStream> ConnectTlsAsync(
+        IPEndPoint endPoint,
         X509Certificate2 expected,
         CancellationToken cancellationToken,
         byte[]? proxyHeader = null,
@@ -196,7 +221,7 @@ public class EchoAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         string serverName = "localhost")
     {
         var expectedThumbprint = expected.GetCertHashString(HashAlgorithmName.SHA256);
-        var socket = await TcpClients.ConnectAsync(EchoTlsEndPoint, cancellationToken, source);
+        var socket = await TcpClients.ConnectAsync(endPoint, cancellationToken, source);
         try
         {
             if (proxyHeader is not null)

@@ -96,6 +96,30 @@ public static class SocketExtensions
     }
 
     /// <summary>
+    /// Reads until the connection ends: returns what was read and how it ended, <see cref="SocketError.Success"/> for
+    /// the server's FIN, <see cref="SocketError.ConnectionReset"/> for its RST (after whatever arrived before it).
+    /// </summary>
+    public static async Task<(byte[] Received, SocketError Error)> ReceiveUntilErrorAsync(this Socket socket, CancellationToken cancellationToken)
+    {
+        var received = new ArrayBufferWriter<byte>();
+        var buffer = new byte[4096];
+        try
+        {
+            int read;
+            while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken)) > 0)
+            {
+                received.Write(buffer.AsSpan(0, read));
+            }
+
+            return (received.WrittenSpan.ToArray(), SocketError.Success);
+        }
+        catch (SocketException exception)
+        {
+            return (received.WrittenSpan.ToArray(), exception.SocketErrorCode);
+        }
+    }
+
+    /// <summary>
     /// Writes without reading until the connection takes no more for <paramref name="quiet"/>: every buffer between
     /// this client and the server's echo loop is full (or the server stopped reading). <paramref name="fill"/> writes
     /// the bytes for a stream offset into a chunk; stops at <paramref name="ceiling"/> bytes. Returns the bytes the

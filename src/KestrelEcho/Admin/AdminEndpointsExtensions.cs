@@ -8,8 +8,11 @@ internal static class AdminEndpointsExtensions
     public const string PathPrefix = "/connections";
 
     /// <summary>The group every admin endpoint is mapped through, so none can skip the access rule.</summary>
-    public static RouteGroupBuilder MapAdminGroup(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGroup(PathPrefix).AddEndpointFilter<AdminAccessFilter>();
+    public static RouteGroupBuilder MapAdminGroup(this IEndpointRouteBuilder endpoints) => endpoints.MapAdminGroup(PathPrefix);
+
+    /// <summary>An admin group beside <c>/connections</c> (<c>/listeners</c>); its prefix must also be registered as an <see cref="AdminOnlyPath"/>.</summary>
+    public static RouteGroupBuilder MapAdminGroup(this IEndpointRouteBuilder endpoints, string prefix) =>
+        endpoints.MapGroup(prefix).AddEndpointFilter<AdminAccessFilter>();
 
     /// <summary>
     /// The group for a page shell of the admin API (the dashboard): the API's network rule without its key

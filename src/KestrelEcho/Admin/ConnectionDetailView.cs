@@ -8,6 +8,7 @@ internal sealed record ConnectionDetailView(
     string State,
     string Stage,
     string Transport,
+    string Listener,
     string? RemoteAddress,
     int? RemotePort,
     string? LocalEndPoint,

@@ -15,9 +15,10 @@ internal sealed record ConnectionFilter(
     TimeSpan? MinIdle,
     TimeSpan? MinAge,
     bool? Proxied,
-    ConnectionTransport? Transport)
+    ConnectionTransport? Transport,
+    string? Listener)
 {
-    public const string Parameters = "ip, state, minIdle, minAge, proxied, transport";
+    public const string Parameters = "ip, state, minIdle, minAge, proxied, transport, listener";
 
     private static readonly (string, ConnectionStage)[] s_stages =
         [.. Enum.GetValues<ConnectionStage>().Select(static stage => (stage.ToName(), stage))];
@@ -26,7 +27,7 @@ internal sealed record ConnectionFilter(
         [.. Enum.GetValues<ConnectionTransport>().Select(static transport => (transport.ToName(), transport))];
     private static readonly (string, bool)[] s_booleans = [("true", true), ("false", false)];
 
-    public bool IsEmpty => this == new ConnectionFilter(null, null, null, null, null, null);
+    public bool IsEmpty => this == new ConnectionFilter(null, null, null, null, null, null, null);
 
     /// <summary>A filter alone, as <c>DELETE /connections</c> takes it: at least one filter, nothing else.</summary>
     public static bool TryParse(
@@ -52,7 +53,8 @@ internal sealed record ConnectionFilter(
         reader.Seconds("minIdle"),
         reader.Seconds("minAge"),
         reader.Choice("proxied", s_booleans),
-        reader.Choice("transport", s_transports));
+        reader.Choice("transport", s_transports),
+        reader.Single("listener"));
 
     public bool Matches(EchoSession session, long now, TimeProvider timeProvider)
     {
@@ -65,7 +67,8 @@ internal sealed record ConnectionFilter(
             && (MinIdle is null || timeProvider.GetElapsedTime(session.LastActivityTimestamp, now) >= MinIdle)
             && (MinAge is null || timeProvider.GetElapsedTime(session.StartTimestamp, now) >= MinAge)
             && (Proxied is null || (session.ProxyEndPoint is not null) == Proxied)
-            && (Transport is null || session.Transport == Transport);
+            && (Transport is null || session.Transport == Transport)
+            && (Listener is null || string.Equals(session.Listener.Name, Listener, StringComparison.OrdinalIgnoreCase));
     }
 
     public static IPNetwork? ReadNetwork(QueryReader reader)

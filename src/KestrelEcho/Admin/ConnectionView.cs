@@ -7,6 +7,7 @@ internal sealed record ConnectionView(
     string Id,
     string Stage,
     string Transport,
+    string Listener,
     string? RemoteAddress,
     int? RemotePort,
     string? LocalEndPoint,

@@ -19,6 +19,7 @@ internal static class ConnectionsEndpoints
         connections.MapGet("/{id}", GetOne);
         connections.MapDelete("", CloseMatching);
         connections.MapDelete("/{id}", CloseOne);
+        connections.MapPost("/{id}/reset", ResetOne);
         return endpoints;
     }
 
@@ -148,6 +149,18 @@ internal static class ConnectionsEndpoints
         // Accepted, not done: the connection closes as soon as its echo loop wakes (its FIN, or an abort if
         // the client is not reading). GET /connections/{id} then shows it with reason admin_closed.
         session.RequestClose(CloseReason.AdminClosed);
+        return TypedResults.Accepted($"/connections/{id}");
+    }
+
+    private static Results<Accepted, ProblemHttpResult> ResetOne(string id, ConnectionRegistry registry)
+    {
+        if (!registry.TryGetLive(id, out var session))
+        {
+            return UnknownConnection(id);
+        }
+
+        // The RST goes at once; the connection leaves the registry as soon as its layers notice, with reason admin_reset.
+        session.RequestReset(CloseReason.AdminReset);
         return TypedResults.Accepted($"/connections/{id}");
     }
 

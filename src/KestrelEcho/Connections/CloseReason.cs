@@ -56,4 +56,13 @@ internal enum CloseReason
 
     /// <summary>The echo waited <c>Echo:SlowReaderTimeout</c>, without a break, for a client that does not take its echo.</summary>
     SlowReader,
+
+    /// <summary>Reset (RST) through <c>POST /connections/{id}/reset</c>.</summary>
+    AdminReset,
+
+    /// <summary>A named listener's <c>CloseAfterBytes</c>: the client got exactly that many bytes back, then FIN.</summary>
+    InjectedClose,
+
+    /// <summary>A named listener's <c>ResetAfterBytes</c> (after exactly that many bytes) or <c>ResetOnAcceptProbability</c>: RST.</summary>
+    InjectedReset,
 }

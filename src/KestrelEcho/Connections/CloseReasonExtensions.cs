@@ -21,6 +21,9 @@ internal static class CloseReasonExtensions
         CloseReason.HandshakeTimeout => "handshake_timeout",
         CloseReason.TlsHandshakeFailed => "tls_handshake_failed",
         CloseReason.SlowReader => "slow_reader",
+        CloseReason.AdminReset => "admin_reset",
+        CloseReason.InjectedClose => "injected_close",
+        CloseReason.InjectedReset => "injected_reset",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

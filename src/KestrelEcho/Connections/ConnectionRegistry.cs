@@ -35,24 +35,25 @@ internal sealed class ConnectionRegistry(TimeProvider timeProvider, int recentCa
     public ClosedConnectionTotals ClosedTotals { get; } = new();
 
     /// <summary>Registers a connection Kestrel has just accepted; its session starts now.</summary>
-    public EchoSession Open(ConnectionContext connection, ConnectionTransport transport) =>
+    public EchoSession Open(ConnectionContext connection, ConnectionListener listener) =>
         Open(
             connection.ConnectionId,
-            transport,
+            listener,
             connection.RemoteEndPoint as IPEndPoint,
             connection.LocalEndPoint as IPEndPoint,
             new KestrelSessionConnection(connection));
 
     /// <summary>Registers a connection that is not Kestrel's own (a WebSocket inside an HTTP request); its session starts now.</summary>
-    public EchoSession Open(string id, ConnectionTransport transport, IPEndPoint? remoteEndPoint, IPEndPoint? localEndPoint, ISessionConnection connection)
+    public EchoSession Open(string id, ConnectionListener listener, IPEndPoint? remoteEndPoint, IPEndPoint? localEndPoint, ISessionConnection connection)
     {
-        var session = new EchoSession(id, transport, remoteEndPoint, localEndPoint, connection, timeProvider.GetUtcNow(), timeProvider.GetTimestamp());
+        var session = new EchoSession(id, listener, remoteEndPoint, localEndPoint, connection, timeProvider.GetUtcNow(), timeProvider.GetTimestamp());
         if (!_sessions.TryAdd(session.Id, session))
         {
             throw new InvalidOperationException($"Connection id '{session.Id}' is already registered.");
         }
 
         Interlocked.Increment(ref _opened);
+        listener.OnOpened();
         return session;
     }
 
@@ -63,6 +64,7 @@ internal sealed class ConnectionRegistry(TimeProvider timeProvider, int recentCa
         if (_sessions.TryRemove(session.Id, out _))
         {
             ClosedTotals.Add(session, reason);
+            session.Listener.ClosedTotals.Add(session, reason);
             Interlocked.Increment(ref _closed);
         }
 

@@ -21,6 +21,7 @@ internal sealed class EchoSession
     private IPEndPoint? _proxyEndPoint;
     private ProxyTlvs? _proxyTlvs;
     private TlsDetails? _tls;
+    private int _proxyVersion;
     private int _stage;
     private int _requestedReason = NoReason;
     private int _endReason = NoReason;
@@ -38,7 +39,7 @@ internal sealed class EchoSession
 
     public EchoSession(
         string id,
-        ConnectionTransport transport,
+        ConnectionListener listener,
         IPEndPoint? remoteEndPoint,
         IPEndPoint? localEndPoint,
         ISessionConnection connection,
@@ -47,7 +48,7 @@ internal sealed class EchoSession
     {
         _connection = connection;
         Id = id;
-        Transport = transport;
+        Listener = listener;
         _remoteEndPoint = remoteEndPoint.Unmapped();
         _localEndPoint = localEndPoint.Unmapped();
         ConnectedAt = connectedAt;
@@ -71,6 +72,9 @@ internal sealed class EchoSession
     /// <summary>What the PROXY protocol header's TLVs said about the client, when it carried any that matter; else null.</summary>
     public ProxyTlvs? ProxyTlvs => Volatile.Read(ref _proxyTlvs);
 
+    /// <summary>The PROXY protocol header's version (1 or 2) when a header named the client; else 0.</summary>
+    public int ProxyVersion => Volatile.Read(ref _proxyVersion);
+
     /// <summary>What the TLS handshake agreed, once it has completed; null on plain TCP and during the handshake.</summary>
     public TlsDetails? Tls => Volatile.Read(ref _tls);
 
@@ -82,7 +86,10 @@ internal sealed class EchoSession
     public ConnectionStage Stage => (ConnectionStage)Volatile.Read(ref _stage);
 
     /// <summary>The endpoint's transport, so a TLS connection refused before its handshake still shows as TLS.</summary>
-    public ConnectionTransport Transport { get; }
+    public ConnectionTransport Transport => Listener.Transport;
+
+    /// <summary>The listener the client connected to: <c>echo</c>, <c>echo_tls</c>, <c>websocket</c> or a named one.</summary>
+    public ConnectionListener Listener { get; }
 
     /// <summary>When the connection entered its current <see cref="Stage"/>.</summary>
     public long StageTimestamp => Volatile.Read(ref _stageTimestamp);
@@ -127,8 +134,9 @@ internal sealed class EchoSession
     }
 
     /// <summary>A trusted proxy's header named the client: from now on the session shows the client, not the proxy.</summary>
-    public void OnProxyHeader(IPEndPoint client, IPEndPoint? destination, ProxyTlvs? tlvs)
+    public void OnProxyHeader(int version, IPEndPoint client, IPEndPoint? destination, ProxyTlvs? tlvs)
     {
+        Volatile.Write(ref _proxyVersion, version);
         Volatile.Write(ref _proxyTlvs, tlvs);
         Volatile.Write(ref _proxyEndPoint, _remoteEndPoint);
         Volatile.Write(ref _remoteEndPoint, client.Unmapped());
@@ -171,6 +179,28 @@ internal sealed class EchoSession
                     connection.Abort(reason);
                 }
             }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Resets the connection (RST, not FIN) and ends it with <paramref name="reason"/> at once, in any stage: a reset
+    /// drops whatever was still to be echoed, so there is no loop to wake. Returns false when the connection is
+    /// already closing for another reason.
+    /// </summary>
+    public bool RequestReset(CloseReason reason)
+    {
+        if (Interlocked.CompareExchange(ref _requestedReason, (int)reason, NoReason) != NoReason)
+        {
+            return false;
+        }
+
+        // Said before the socket goes, so whatever the layers see next (a failed read, a reset) does not rename it.
+        End(reason);
+        lock (_closeLock)
+        {
+            _connection?.Reset(reason);
         }
 
         return true;

@@ -12,4 +12,7 @@ internal interface ISessionConnection
 
     /// <summary>Drops a connection still on its way to the echo: there is nothing of the client's to keep.</summary>
     void Abort(CloseReason reason);
+
+    /// <summary>Drops the connection with a reset where the transport allows (TCP's RST), else as <see cref="Abort"/> does.</summary>
+    void Reset(CloseReason reason);
 }

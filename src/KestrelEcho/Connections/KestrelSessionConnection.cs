@@ -10,8 +10,11 @@ internal sealed class KestrelSessionConnection(ConnectionContext connection) : I
     {
         connection.Transport.Input.CancelPendingRead();
         connection.Transport.Output.CancelPendingFlush();
+        connection.Features.Get<EchoWakeFeature>()?.Wake();
     }
 
     public void Abort(CloseReason reason) =>
         connection.Abort(new ConnectionAbortedException($"Closed by the service ({reason.ToName()}) before the echo."));
+
+    public void Reset(CloseReason reason) => SocketReset.Reset(connection, reason);
 }

@@ -12,13 +12,13 @@ namespace KestrelEcho.Echo;
 /// </summary>
 internal sealed class ConnectionTrackingMiddleware(
     ConnectionDelegate next,
-    ConnectionTransport transport,
+    ConnectionListener listener,
     SessionTracker tracker,
     TimeProvider timeProvider)
 {
     public async Task OnConnectedAsync(ConnectionContext connection)
     {
-        var session = tracker.Open(connection, transport);
+        var session = tracker.Open(connection, listener);
         connection.Features.Set(session);
 
         // Kestrel asks each connection to close when the host stops (after the drain). Waking the loop, or aborting a
@@ -36,6 +36,11 @@ internal sealed class ConnectionTrackingMiddleware(
         catch (ConnectionResetException)
         {
             session.End(CloseReason.ClientReset);
+        }
+        catch (Exception) when (session.EndReason is CloseReason.AdminReset or CloseReason.InjectedReset)
+        {
+            // We closed the socket under Kestrel (EchoSession.RequestReset): whatever a layer was reading fails (ECANCELED,
+            // or an IOException from TLS). The reason was said before the socket went.
         }
         catch (OperationCanceledException)
         {

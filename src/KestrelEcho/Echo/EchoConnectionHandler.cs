@@ -66,7 +66,7 @@ internal sealed class EchoConnectionHandler(EchoSettings settings, EchoMetrics m
 
                 input.AdvanceTo(buffer.End);
                 session.OnReceived(received, timeProvider.GetTimestamp());
-                metrics.BytesReceived(received, session.Transport);
+                metrics.BytesReceived(received, session.Listener);
 
                 // Awaiting the flush is the backpressure: a client that does not read stops us reading from it.
                 var flush = await FlushAsync(output, session);
@@ -76,7 +76,7 @@ internal sealed class EchoConnectionHandler(EchoSettings settings, EchoMetrics m
                 }
 
                 session.OnSent(echoed, timeProvider.GetTimestamp());
-                metrics.BytesSent(echoed, session.Transport);
+                metrics.BytesSent(echoed, session.Listener);
 
                 if (flush.IsCanceled)
                 {

@@ -6,12 +6,12 @@ namespace KestrelEcho.Echo;
 /// <summary>The echo path's layers, to be added to an endpoint outermost first.</summary>
 internal static class EchoListenOptionsExtensions
 {
-    public static void UseConnectionTracking(this ListenOptions listen, ConnectionTransport transport)
+    public static void UseConnectionTracking(this ListenOptions listen, ConnectionListener listener)
     {
         var services = listen.ApplicationServices;
         var timeProvider = services.GetRequiredService<TimeProvider>();
         var tracker = services.CreateSessionTracker<ConnectionTrackingMiddleware>();
-        listen.Use(next => new ConnectionTrackingMiddleware(next, transport, tracker, timeProvider).OnConnectedAsync);
+        listen.Use(next => new ConnectionTrackingMiddleware(next, listener, tracker, timeProvider).OnConnectedAsync);
     }
 
     public static void UseConnectionLimit(this ListenOptions listen)

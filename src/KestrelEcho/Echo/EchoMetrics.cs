@@ -13,6 +13,7 @@ internal sealed class EchoMetrics
     public const string MeterName = "KestrelEcho";
     public const string CloseReasonTag = "kestrel_echo.close.reason";
     public const string TransportTag = "kestrel_echo.transport";
+    public const string ListenerTag = ConnectionListener.MetricTagName;
 
     /// <summary>One tag per transport, built once: tagging a byte count on the echo loop's path allocates nothing.</summary>
     private static readonly KeyValuePair<string, object?>[] s_transportTags =
@@ -35,27 +36,27 @@ internal sealed class EchoMetrics
         _connectionsOpened = meter.CreateCounter<long>(
             "kestrel_echo.connections.opened",
             unit: "{connection}",
-            description: "Echo connections accepted, by transport.");
+            description: "Echo connections accepted, by transport and listener.");
 
         _connectionsClosed = meter.CreateCounter<long>(
             "kestrel_echo.connections.closed",
             unit: "{connection}",
-            description: "Echo connections closed, by close reason and transport.");
+            description: "Echo connections closed, by close reason, transport and listener.");
 
         _bytesReceived = meter.CreateCounter<long>(
             "kestrel_echo.received",
             unit: "By",
-            description: "Bytes received from echo clients (WebSocket: message payload), by transport.");
+            description: "Bytes received from echo clients (WebSocket: message payload), by transport and listener.");
 
         _bytesSent = meter.CreateCounter<long>(
             "kestrel_echo.sent",
             unit: "By",
-            description: "Bytes echoed back to clients (WebSocket: message payload), by transport.");
+            description: "Bytes echoed back to clients (WebSocket: message payload), by transport and listener.");
 
         _connectionDuration = meter.CreateHistogram(
             "kestrel_echo.connection.duration",
             unit: "s",
-            description: "How long echo connections lived, by close reason and transport.",
+            description: "How long echo connections lived, by close reason, transport and listener.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_durationBuckets });
 
         // Not Kestrel's kestrel.active_connections: that one is per listener (plain and TLS echo apart, HTTP
@@ -81,76 +82,77 @@ internal sealed class EchoMetrics
     }
 
     /// <summary>
-    /// Puts every counter on the export at 0, for each transport, each close reason included. Prometheus takes a series' first
-    /// sample as its starting point, so without this the first <c>error</c> close (or the first bytes, or the
-    /// first close of any kind) would never show in <c>rate()</c> or <c>increase()</c>, and an alert on it
-    /// would miss it.
+    /// Puts every counter on the export at 0, for each of <paramref name="listeners"/> with its transport, each close
+    /// reason included. Prometheus takes a series' first sample as its starting point, so without this the first
+    /// <c>error</c> close (or the first bytes, or the first close of any kind) would never show in <c>rate()</c> or
+    /// <c>increase()</c>, and an alert on it would miss it.
     /// </summary>
-    public void PublishCountersAtZero()
+    public void PublishCountersAtZero(IEnumerable<ConnectionListener> listeners)
     {
-        foreach (var transport in s_transportTags)
+        foreach (var listener in listeners)
         {
+            var transport = s_transportTags[(int)listener.Transport];
             if (_connectionsOpened.Enabled)
             {
-                _connectionsOpened.Add(0, transport);
+                _connectionsOpened.Add(0, transport, listener.MetricTag);
             }
 
             if (_bytesReceived.Enabled)
             {
-                _bytesReceived.Add(0, transport);
+                _bytesReceived.Add(0, transport, listener.MetricTag);
             }
 
             if (_bytesSent.Enabled)
             {
-                _bytesSent.Add(0, transport);
+                _bytesSent.Add(0, transport, listener.MetricTag);
             }
 
             if (_connectionsClosed.Enabled)
             {
                 foreach (var reason in Enum.GetValues<CloseReason>())
                 {
-                    _connectionsClosed.Add(0, new KeyValuePair<string, object?>(CloseReasonTag, reason.ToName()), transport);
+                    _connectionsClosed.Add(0, new KeyValuePair<string, object?>(CloseReasonTag, reason.ToName()), transport, listener.MetricTag);
                 }
             }
         }
     }
 
-    public void ConnectionOpened(ConnectionTransport transport)
+    public void ConnectionOpened(ConnectionListener listener)
     {
         if (_connectionsOpened.Enabled)
         {
-            _connectionsOpened.Add(1, s_transportTags[(int)transport]);
+            _connectionsOpened.Add(1, s_transportTags[(int)listener.Transport], listener.MetricTag);
         }
     }
 
-    public void ConnectionClosed(CloseReason reason, ConnectionTransport transport, TimeSpan duration)
+    public void ConnectionClosed(CloseReason reason, ConnectionListener listener, TimeSpan duration)
     {
         var tag = new KeyValuePair<string, object?>(CloseReasonTag, reason.ToName());
 
         if (_connectionsClosed.Enabled)
         {
-            _connectionsClosed.Add(1, tag, s_transportTags[(int)transport]);
+            _connectionsClosed.Add(1, tag, s_transportTags[(int)listener.Transport], listener.MetricTag);
         }
 
         if (_connectionDuration.Enabled)
         {
-            _connectionDuration.Record(duration.TotalSeconds, tag, s_transportTags[(int)transport]);
+            _connectionDuration.Record(duration.TotalSeconds, tag, s_transportTags[(int)listener.Transport], listener.MetricTag);
         }
     }
 
-    public void BytesReceived(long count, ConnectionTransport transport)
+    public void BytesReceived(long count, ConnectionListener listener)
     {
         if (_bytesReceived.Enabled)
         {
-            _bytesReceived.Add(count, s_transportTags[(int)transport]);
+            _bytesReceived.Add(count, s_transportTags[(int)listener.Transport], listener.MetricTag);
         }
     }
 
-    public void BytesSent(long count, ConnectionTransport transport)
+    public void BytesSent(long count, ConnectionListener listener)
     {
         if (_bytesSent.Enabled)
         {
-            _bytesSent.Add(count, s_transportTags[(int)transport]);
+            _bytesSent.Add(count, s_transportTags[(int)listener.Transport], listener.MetricTag);
         }
     }
 }

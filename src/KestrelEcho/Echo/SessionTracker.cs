@@ -17,11 +17,11 @@ internal sealed class SessionTracker(
     TimeProvider timeProvider,
     ILogger logger)
 {
-    public EchoSession Open(string id, ConnectionTransport transport, IPEndPoint? remoteEndPoint, IPEndPoint? localEndPoint, ISessionConnection connection) =>
-        Opened(registry.Open(id, transport, remoteEndPoint, localEndPoint, connection));
+    public EchoSession Open(string id, ConnectionListener listener, IPEndPoint? remoteEndPoint, IPEndPoint? localEndPoint, ISessionConnection connection) =>
+        Opened(registry.Open(id, listener, remoteEndPoint, localEndPoint, connection));
 
-    public EchoSession Open(ConnectionContext connection, ConnectionTransport transport) =>
-        Opened(registry.Open(connection, transport));
+    public EchoSession Open(ConnectionContext connection, ConnectionListener listener) =>
+        Opened(registry.Open(connection, listener));
 
     /// <summary>Something other than a reset or an abort ended the session: logged at Error, closed with <c>error</c>.</summary>
     public void Failed(EchoSession session, Exception exception)
@@ -36,7 +36,7 @@ internal sealed class SessionTracker(
         // One reading for the metric, the log line and /connections, so all three show the same duration.
         var closedTimestamp = timeProvider.GetTimestamp();
         var duration = timeProvider.GetElapsedTime(session.StartTimestamp, closedTimestamp);
-        metrics.ConnectionClosed(reason, session.Transport, duration);
+        metrics.ConnectionClosed(reason, session.Listener, duration);
         if (session.WasRefused)
         {
             refusals.Add(reason, session.RemoteEndPoint?.Address);
@@ -60,7 +60,7 @@ internal sealed class SessionTracker(
 
     private EchoSession Opened(EchoSession session)
     {
-        metrics.ConnectionOpened(session.Transport);
+        metrics.ConnectionOpened(session.Listener);
         EchoLog.ConnectionAccepted(logger, session.Id, session.RemoteEndPoint, session.LocalEndPoint);
         return session;
     }

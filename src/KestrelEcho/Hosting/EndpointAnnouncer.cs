@@ -24,6 +24,11 @@ internal sealed partial class EndpointAnnouncer(ListenEndpoints endpoints, IOpti
             LogEchoUdpListening(logger, $"udp://{echoUdp}");
         }
 
+        foreach (var (name, listen) in endpoints.Listeners)
+        {
+            LogListenerListening(logger, name, $"tcp://{listen.IPEndPoint}");
+        }
+
         LogHttpListening(logger, $"http://{endpoints.HttpEndPoint}");
         if (webSocket.Value.Enabled)
         {
@@ -81,6 +86,9 @@ internal sealed partial class EndpointAnnouncer(ListenEndpoints endpoints, IOpti
 
     [LoggerMessage(9, LogLevel.Information, "UDP echo listening on {Address}", EventName = "EchoUdpListening")]
     private static partial void LogEchoUdpListening(ILogger logger, string address);
+
+    [LoggerMessage(10, LogLevel.Information, "Listener {Name} listening on {Address}", EventName = "ListenerListening")]
+    private static partial void LogListenerListening(ILogger logger, string name, string address);
 
     [LoggerMessage(7, LogLevel.Debug, "Socket I/O runs {SocketIo} (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS)", EventName = "SocketIo")]
     private static partial void LogSocketIo(ILogger logger, string socketIo);

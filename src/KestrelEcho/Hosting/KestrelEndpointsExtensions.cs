@@ -2,6 +2,7 @@ using System.Net;
 using KestrelEcho.Admin;
 using KestrelEcho.Connections;
 using KestrelEcho.Echo;
+using KestrelEcho.Listeners;
 using KestrelEcho.Net;
 using KestrelEcho.Ops;
 using KestrelEcho.Proxy;
@@ -38,7 +39,7 @@ internal static class KestrelEndpointsExtensions
 
             kestrel.Listen(echo.Address, echo.Port, listen =>
             {
-                listen.UseEchoPath(echo, certificates: null);
+                listen.UseEchoPath(echo, ConnectionListener.Echo, certificates: null);
                 endpoints.Echo = listen;
             });
 
@@ -49,8 +50,19 @@ internal static class KestrelEndpointsExtensions
                 {
                     // Raw echo, not HTTP: offering h2 or http/1.1 through ALPN would mislead clients.
                     listen.Protocols = HttpProtocols.None;
-                    listen.UseEchoPath(echo, certificates);
+                    listen.UseEchoPath(echo, ConnectionListener.EchoTls, certificates);
                     endpoints.EchoTls = listen;
+                });
+            }
+
+            foreach (var listener in services.GetRequiredService<ListenerCatalog>().Named)
+            {
+                var certificates = listener.Tls ? services.GetRequiredService<EchoTlsCertificateStore>() : null;
+                kestrel.Listen(listener.Address, listener.Port, listen =>
+                {
+                    listen.Protocols = HttpProtocols.None;
+                    listen.UseEchoPath(echo, listener.Identity, certificates, listener);
+                    endpoints.Listeners[listener.Name] = listen;
                 });
             }
 
@@ -90,10 +102,15 @@ internal static class KestrelEndpointsExtensions
     /// The path of one connection to an echo endpoint, outermost layer first. Each layer refuses what it can before
     /// the next one costs anything, and records why on the connection's session; none calls back into another.
     /// </summary>
-    private static void UseEchoPath(this ListenOptions listen, EchoOptions echo, EchoTlsCertificateStore? certificates)
+    private static void UseEchoPath(
+        this ListenOptions listen,
+        EchoOptions echo,
+        ConnectionListener identity,
+        EchoTlsCertificateStore? certificates,
+        Listener? named = null)
     {
         // 1. The session: registered, counted, and in one finally closed, counted, logged (or summarized) and unregistered.
-        listen.UseConnectionTracking(certificates is null ? ConnectionTransport.Tcp : ConnectionTransport.Tls);
+        listen.UseConnectionTracking(identity);
 
         // 2. Echo:MaxConnections and the drain: every stage counts, so a silent client cannot hold a slot uncounted.
         listen.UseConnectionLimit();
@@ -113,7 +130,13 @@ internal static class KestrelEndpointsExtensions
             listen.UseTlsDetails();
         }
 
-        // 6. The echo loop, and only the loop.
+        // 6. The echo loop, and only the loop; a named listener's mode and impairments (Listeners:<name>) in its place.
+        if (named is not null)
+        {
+            listen.UseListenerHandler(named);
+            return;
+        }
+
         listen.UseConnectionHandler<EchoConnectionHandler>();
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using KestrelEcho.Admin;
 using KestrelEcho.Echo;
+using KestrelEcho.Listeners;
 using KestrelEcho.Net;
 using KestrelEcho.Ops;
 using KestrelEcho.Tls;
@@ -44,8 +45,10 @@ internal static class StartupFailure
     {
         // Kestrel's message names the address ("…http://0.0.0.0:9999: address already in use"); say which
         // setting chose that port, and don't call the echo endpoint http.
+        // Named listeners first: they bind after the built-in endpoints, so a port they share with one fails on theirs.
         (string Setting, IPEndPoint? EndPoint)[] candidates =
         [
+            .. (endpoints?.Listeners ?? []).Select(static named => ($"{ListenersOptions.SectionName}:{named.Key}:Port", named.Value.IPEndPoint)),
             ($"{EchoOptions.SectionName}:Port", endpoints?.EchoEndPoint),
             (EchoTlsSettings.Port, endpoints?.EchoTlsEndPoint),
             ($"{HttpEndpointOptions.SectionName}:Port", endpoints?.HttpEndPoint),

@@ -26,6 +26,9 @@ internal sealed class ListenEndpoints
     /// <summary>The UDP echo's socket, bound by the UDP echo itself (not Kestrel); null unless <c>EchoUdp:Enabled</c>.</summary>
     public IPEndPoint? EchoUdp { get; set; }
 
+    /// <summary>The named listeners (<c>Listeners:&lt;name&gt;</c>) by name; filled at start, read-only after.</summary>
+    public Dictionary<string, ListenOptions> Listeners { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public IPEndPoint? EchoEndPoint => Echo?.IPEndPoint;
 
     public IPEndPoint? EchoTlsEndPoint => EchoTls?.IPEndPoint;
@@ -35,4 +38,6 @@ internal sealed class ListenEndpoints
     public IPEndPoint? EchoWebSocketEndPoint => EchoWebSocket?.IPEndPoint;
 
     public IPEndPoint? AdminEndPoint => Admin?.IPEndPoint;
+
+    public IPEndPoint? ListenerEndPoint(string name) => Listeners.GetValueOrDefault(name)?.IPEndPoint;
 }

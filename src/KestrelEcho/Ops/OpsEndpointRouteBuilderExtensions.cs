@@ -1,6 +1,7 @@
 using KestrelEcho.Admin;
 using KestrelEcho.Dashboard;
 using KestrelEcho.Health;
+using KestrelEcho.Listeners;
 using KestrelEcho.Telemetry;
 using KestrelEcho.WebSockets;
 
@@ -8,7 +9,7 @@ namespace KestrelEcho.Ops;
 
 internal static class OpsEndpointRouteBuilderExtensions
 {
-    /// <summary>Maps the ops API in every environment: health, metrics, the admin endpoints, their dashboard and the WebSocket echo.</summary>
+    /// <summary>Maps the ops API in every environment: health, metrics, the admin endpoints (connections, history, listeners), their dashboard and the WebSocket echo.</summary>
     public static WebApplication MapOpsEndpoints(this WebApplication app)
     {
         app.MapHealthEndpoints();
@@ -17,6 +18,7 @@ internal static class OpsEndpointRouteBuilderExtensions
         app.MapEchoWebSocket();
         app.MapDashboardEndpoints();
         app.MapHistoryEndpoints();
+        app.MapListenersEndpoints();
         return app;
     }
 }

@@ -149,7 +149,7 @@ internal sealed partial class ProxyProtocolMiddleware(
         // The connection's own endpoints stay Kestrel's: Kestrel's meter tags each connection with its local port when
         // it opens and again when it closes, so replacing it would leave kestrel.active_connections counting up on our
         // port and down on the header's. The session is what everything of ours reads.
-        session.OnProxyHeader(header.Source!, header.Destination, header.Tlvs);
+        session.OnProxyHeader(header.Version, header.Source!, header.Destination, header.Tlvs);
         LogHeaderApplied(logger, connection.ConnectionId, peer, header.Version, header.Source, header.Destination);
     }
 

@@ -1,5 +1,6 @@
 using KestrelEcho.Echo;
 using KestrelEcho.History;
+using KestrelEcho.Listeners;
 
 namespace KestrelEcho.Telemetry;
 
@@ -7,11 +8,11 @@ namespace KestrelEcho.Telemetry;
 /// Puts the echo and history counters on the export at 0 once the host has started. Not earlier: a measurement taken
 /// before the OpenTelemetry meter provider listens (its own hosted service creates it at start) is lost.
 /// </summary>
-internal sealed class CounterSeriesPublisher(EchoMetrics metrics, HistoryMetrics historyMetrics) : IHostedLifecycleService
+internal sealed class CounterSeriesPublisher(EchoMetrics metrics, HistoryMetrics historyMetrics, ListenerCatalog listeners) : IHostedLifecycleService
 {
     public Task StartedAsync(CancellationToken cancellationToken)
     {
-        metrics.PublishCountersAtZero();
+        metrics.PublishCountersAtZero(listeners.MetricListeners);
         historyMetrics.PublishCountersAtZero();
         return Task.CompletedTask;
     }

@@ -42,7 +42,7 @@ internal sealed class EchoWebSocketHandler(
         }
 
         using var connection = new WebSocketSessionConnection(context, CloseTimeout);
-        var session = tracker.Open(context.TraceIdentifier, ConnectionTransport.WebSocket, PeerEndPoint(context), LocalEndPoint(context), connection);
+        var session = tracker.Open(context.TraceIdentifier, ConnectionListener.WebSocket, PeerEndPoint(context), LocalEndPoint(context), connection);
         try
         {
             await AdmitAsync(context, session, connection);
@@ -150,7 +150,7 @@ internal sealed class EchoWebSocketHandler(
                 }
 
                 session.OnReceived(received.Count, timeProvider.GetTimestamp());
-                metrics.BytesReceived(received.Count, ConnectionTransport.WebSocket);
+                metrics.BytesReceived(received.Count, ConnectionListener.WebSocket);
 
                 // After the service's close frame only the client's close is awaited; its data goes nowhere.
                 if ((echoed > 0 || endOfMessage) && connection.TryBeginSend())
@@ -165,7 +165,7 @@ internal sealed class EchoWebSocketHandler(
                     }
 
                     session.OnSent(echoed, timeProvider.GetTimestamp());
-                    metrics.BytesSent(echoed, ConnectionTransport.WebSocket);
+                    metrics.BytesSent(echoed, ConnectionListener.WebSocket);
                 }
 
                 if (reachedByteLimit)

@@ -127,6 +127,9 @@ internal sealed class WebSocketSessionConnection(HttpContext context, TimeSpan c
     /// <summary>Drops the HTTP connection: before the upgrade is done there is no WebSocket to close politely.</summary>
     public void Abort(CloseReason reason) => context.Abort();
 
+    /// <summary>A WebSocket lives inside an HTTP request and has no socket of its own to reset: it is dropped as by <see cref="Abort"/>.</summary>
+    public void Reset(CloseReason reason) => context.Abort();
+
     /// <summary>Waits for a close frame still being sent, so nothing writes to the connection once the request ends.</summary>
     public Task ServiceCloseSent()
     {

@@ -20,7 +20,7 @@ public sealed class ConnectionQueryTests
     {
         var query = Parse("");
 
-        Assert.Equal(new ConnectionQuery(new ConnectionFilter(null, null, null, null, null, null), ConnectionSort.Age, true, 0, 1000), query);
+        Assert.Equal(new ConnectionQuery(new ConnectionFilter(null, null, null, null, null, null, null), ConnectionSort.Age, true, 0, 1000), query);
     }
 
     [Fact]
@@ -107,33 +107,36 @@ public sealed class ConnectionQueryTests
     }
 
     [Fact]
-    public void MinIdleAndMinAge_AreSeconds_AndTheStageProxyAndTransportFiltersMatchExactly()
+    public void MinIdleAndMinAge_AreSeconds_AndTheStageProxyTransportAndListenerFiltersMatchExactly()
     {
         var idle = Open("idle", "10.0.0.1");
         _time.Advance(TimeSpan.FromSeconds(30));
         var proxied = Open("proxied", "10.0.0.2");
-        proxied.OnProxyHeader(new IPEndPoint(IPAddress.Parse("10.0.0.20"), 1), null, null);
-        var tls = Open("tls", "10.0.0.3", transport: ConnectionTransport.Tls);
+        proxied.OnProxyHeader(2, new IPEndPoint(IPAddress.Parse("10.0.0.20"), 1), null, null);
+        var tls = Open("tls", "10.0.0.3", listener: ConnectionListener.EchoTls);
+        Open("slow", "10.0.0.4", listener: new ConnectionListener("slow", ConnectionTransport.Tcp));
         tls.EnterStage(ConnectionStage.TlsHandshake, _time.GetTimestamp());
         idle.EnterStage(ConnectionStage.Echo, _time.GetTimestamp());
         _time.Advance(TimeSpan.FromSeconds(1));
 
         Assert.Equal(["idle"], Ids(Parse("?minIdle=30")));
-        Assert.Equal(["idle", "proxied", "tls"], Ids(Parse("?minIdle=0.5")));
+        Assert.Equal(["idle", "proxied", "slow", "tls"], Ids(Parse("?minIdle=0.5")));
         Assert.Equal(["idle"], Ids(Parse("?minAge=31")));
         Assert.Equal(["idle"], Ids(Parse("?state=echo")));
         Assert.Equal(["tls"], Ids(Parse("?state=tls_handshake")));
         Assert.Equal(["proxied"], Ids(Parse("?proxied=true")));
-        Assert.Equal(["idle", "tls"], Ids(Parse("?proxied=false")));
+        Assert.Equal(["idle", "slow", "tls"], Ids(Parse("?proxied=false")));
         Assert.Equal(["tls"], Ids(Parse("?transport=tls")));
-        Assert.Equal(["idle", "proxied"], Ids(Parse("?transport=tcp")));
-        Assert.Equal(["idle"], Ids(Parse("?transport=tcp&proxied=false")));
+        Assert.Equal(["idle", "proxied", "slow"], Ids(Parse("?transport=tcp")));
+        Assert.Equal(["idle"], Ids(Parse("?transport=tcp&proxied=false&listener=echo")));
+        Assert.Equal(["slow"], Ids(Parse("?listener=slow")));
+        Assert.Equal(["tls"], Ids(Parse("?listener=echo_tls")));
     }
 
-    private EchoSession Open(string id, string address, int port = 40000, ConnectionTransport transport = ConnectionTransport.Tcp)
+    private EchoSession Open(string id, string address, int port = 40000, ConnectionListener? listener = null)
     {
         var connection = new DefaultConnectionContext(id) { RemoteEndPoint = new IPEndPoint(IPAddress.Parse(address), port) };
-        return _registry.Open(connection, transport);
+        return _registry.Open(connection, listener ?? ConnectionListener.Echo);
     }
 
     private static ConnectionQuery Parse(string queryString)

@@ -108,7 +108,7 @@ public sealed class HistoryQueryTests : FreshAppTest
         var connection = new DefaultConnectionContext($"H{i:D5}");
         var session = new EchoSession(
             connection.ConnectionId,
-            i % 5 == 0 ? ConnectionTransport.Tls : ConnectionTransport.Tcp,
+            i % 5 == 0 ? ConnectionListener.EchoTls : ConnectionListener.Echo,
             new IPEndPoint(IPAddress.Parse($"10.1.{i / 256}.{i % 256}"), 30000 + i),
             new IPEndPoint(IPAddress.Loopback, 9999),
             new KestrelSessionConnection(connection),

@@ -1,12 +1,14 @@
 using KestrelEcho.Admin;
 using KestrelEcho.Echo;
 using KestrelEcho.History;
+using KestrelEcho.Listeners;
 using KestrelEcho.Net;
 using KestrelEcho.Ops;
 using KestrelEcho.Tls;
 using KestrelEcho.Udp;
 using KestrelEcho.WebSockets;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace KestrelEcho.Tests.Hosting;
 
@@ -33,6 +35,21 @@ public sealed class AppSettingsTests
         Assert.True(new EchoWebSocketOptionsValidator().Validate(null, webSocket).Succeeded);
         Assert.True(new HistoryOptionsValidator().Validate(null, s_shipped.GetSection(HistoryOptions.SectionName).Get<HistoryOptions>()!).Succeeded);
         Assert.True(new EchoUdpOptionsValidator().Validate(null, s_shipped.GetSection(EchoUdpOptions.SectionName).Get<EchoUdpOptions>()!).Succeeded);
+    }
+
+    [Fact]
+    public void ShippedListenerExample_IsDisabled_AndValidOnceEnabled()
+    {
+        var listeners = s_shipped.GetSection(ListenersOptions.SectionName).Get<ListenersOptions>()!;
+        var validator = new ListenersOptionsValidator(
+            Options.Create(s_shipped.GetSection(EchoOptions.SectionName).Get<EchoOptions>()!),
+            Options.Create(s_shipped.GetSection(EchoTlsOptions.SectionName).Get<EchoTlsOptions>()!));
+
+        var example = Assert.Single(listeners.Values);
+        Assert.False(example.Enabled);
+        example.Enabled = true;
+        var result = validator.Validate(null, listeners);
+        Assert.True(result.Succeeded, result.FailureMessage);
     }
 
     [Theory]
