@@ -102,7 +102,7 @@ public sealed class ConnectionQueryEndpointTests(EchoAppFactory app) : EchoAppTe
     [InlineData("GET", "/connections?minIdle=00:01:00", "minIdle")]
     [InlineData("GET", "/connections?minIdle=NaN", "minIdle")]
     [InlineData("GET", "/connections?proxied=yes", "proxied")]
-    [InlineData("GET", "/connections?transport=udp", "transport")]
+    [InlineData("GET", "/connections?transport=quic", "transport")]
     [InlineData("GET", "/connections?limit=1&limit=2", "limit")]
     [InlineData("GET", "/connections?colour=red", "colour")]
     [InlineData("DELETE", "/connections", "filter")]
