@@ -24,8 +24,10 @@ internal static class StartupFailure
         message = exception switch
         {
             OptionsValidationException invalid => $"invalid configuration: {string.Join(" ", invalid.Failures)}",
+            // Distinct: a validator that reads another section's options (Listeners reads EchoTls) rethrows that
+            // section's failures, so start-up collects them twice.
             AggregateException { InnerExceptions: var inner } when inner.All(static e => e is OptionsValidationException) =>
-                $"invalid configuration: {string.Join(" ", inner.Cast<OptionsValidationException>().SelectMany(static e => e.Failures))}",
+                $"invalid configuration: {string.Join(" ", inner.Cast<OptionsValidationException>().SelectMany(static e => e.Failures).Distinct())}",
 
             // The configuration binder names the key it could not convert, e.g. 'Echo:Port'. An unknown enum
             // name ('Echo:ProxyProtocol' = 'maybe') comes as an ArgumentException inside.

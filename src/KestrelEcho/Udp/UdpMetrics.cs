@@ -11,7 +11,7 @@ internal sealed class UdpMetrics
     /// <summary>The service's one meter (Echo's <c>EchoMetrics.MeterName</c>); Udp sits below Echo, so it names it itself.</summary>
     public const string MeterName = "KestrelEcho";
 
-    public const string DropReasonTag = "reason";
+    public const string DropReasonTag = "kestrel_echo.udp.drop_reason";
 
     /// <summary>The totals the receive loop keeps and these instruments report.</summary>
     public UdpEchoCounters Counters { get; } = new();

@@ -140,7 +140,8 @@ public sealed class HistoryStorageTests : FreshAppTest
 
     private static void AssertSameConnection(JsonElement recent, JsonElement stored)
     {
-        foreach (var field in recent.EnumerateObject())
+        // The history has no listener column yet (docs/history.md says so); every other field must match.
+        foreach (var field in recent.EnumerateObject().Where(static field => field.Name != "listener"))
         {
             var value = stored.GetProperty(field.Name);
             switch (field.Name)

@@ -222,7 +222,7 @@ public sealed class UdpGuardTests : FreshAppTest
 
         foreach (var reason in (string[])["rate_limited", "reflector_port", "privileged_port", "oversized", "flow_limit", "send_failed"])
         {
-            Assert.Equal(0, PrometheusText.Sum(metrics, "kestrel_echo_udp_dropped_total", $"reason=\"{reason}\""));
+            Assert.Equal(0, PrometheusText.Sum(metrics, "kestrel_echo_udp_dropped_total", $"kestrel_echo_udp_drop_reason=\"{reason}\""));
         }
 
         foreach (var metric in (string[])["kestrel_echo_udp_datagrams_received_total", "kestrel_echo_udp_datagrams_sent_total", "kestrel_echo_udp_received_bytes_total", "kestrel_echo_udp_sent_bytes_total", "kestrel_echo_udp_flows_active"])
