@@ -23,9 +23,9 @@ internal static class StartupFailure
     {
         message = exception switch
         {
-            OptionsValidationException invalid => $"invalid configuration: {string.Join(" ", invalid.Failures)}",
-            // Distinct: a validator that reads another section's options (Listeners reads EchoTls) rethrows that
-            // section's failures, so start-up collects them twice.
+            // Distinct: a validator that reads another section's options (Listeners reads Echo and EchoTls) rethrows
+            // that section's failures, so start-up collects them twice.
+            OptionsValidationException invalid => $"invalid configuration: {string.Join(" ", invalid.Failures.Distinct())}",
             AggregateException { InnerExceptions: var inner } when inner.All(static e => e is OptionsValidationException) =>
                 $"invalid configuration: {string.Join(" ", inner.Cast<OptionsValidationException>().SelectMany(static e => e.Failures).Distinct())}",
 
