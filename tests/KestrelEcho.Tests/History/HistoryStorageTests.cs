@@ -140,7 +140,8 @@ public sealed class HistoryStorageTests : FreshAppTest
 
     private static void AssertSameConnection(JsonElement recent, JsonElement stored)
     {
-        foreach (var field in recent.EnumerateObject())
+        // The listener is not in the history's schema yet: the history shows every other field as /connections/recent does.
+        foreach (var field in recent.EnumerateObject().Where(static field => field.Name != "listener"))
         {
             var value = stored.GetProperty(field.Name);
             switch (field.Name)
@@ -158,7 +159,8 @@ public sealed class HistoryStorageTests : FreshAppTest
             }
         }
 
-        Assert.Equal(recent.EnumerateObject().Count() + 1, stored.EnumerateObject().Count());
+        // Plus refused, less listener.
+        Assert.Equal(recent.EnumerateObject().Count(), stored.EnumerateObject().Count());
     }
 
     private static void AssertSameValue(string column, JsonElement json, string field)
