@@ -23,11 +23,9 @@ internal static class StartupFailure
     {
         message = exception switch
         {
-            // Distinct: a validator that reads another section's options (Listeners reads Echo and EchoTls) rethrows
-            // that section's failures, so start-up collects them twice.
-            OptionsValidationException invalid => $"invalid configuration: {string.Join(" ", invalid.Failures.Distinct())}",
+            OptionsValidationException invalid => $"invalid configuration: {string.Join(" ", invalid.Failures)}",
             AggregateException { InnerExceptions: var inner } when inner.All(static e => e is OptionsValidationException) =>
-                $"invalid configuration: {string.Join(" ", inner.Cast<OptionsValidationException>().SelectMany(static e => e.Failures).Distinct())}",
+                $"invalid configuration: {string.Join(" ", inner.Cast<OptionsValidationException>().SelectMany(static e => e.Failures))}",
 
             // The configuration binder names the key it could not convert, e.g. 'Echo:Port'. An unknown enum
             // name ('Echo:ProxyProtocol' = 'maybe') comes as an ArgumentException inside.

@@ -17,7 +17,8 @@ internal sealed class ListenersOptionsValidator(IOptions<EchoOptions> echo, IOpt
     public ValidateOptionsResult Validate(string? name, ListenersOptions options)
     {
         var failures = new List<string>();
-        var ports = new List<(string Setting, string Address, int Port)>(BuiltInPorts());
+        var builtIn = BuiltIn();
+        var ports = new List<(string Setting, string Address, int Port)>(builtIn?.Ports ?? []);
         foreach (var (listenerName, listener) in options)
         {
             var section = $"{ListenersOptions.SectionName}:{listenerName}";
@@ -25,9 +26,9 @@ internal sealed class ListenersOptionsValidator(IOptions<EchoOptions> echo, IOpt
             {
                 failures.Add($"{section} is not a valid listener name: use 1 to {MaxNameLength} letters, digits, '-' or '_'.");
             }
-            else if (ConnectionListener.BuiltIn.Any(builtIn => string.Equals(builtIn.Name, listenerName, StringComparison.OrdinalIgnoreCase)))
+            else if (ConnectionListener.BuiltIn.Any(builtInListener => string.Equals(builtInListener.Name, listenerName, StringComparison.OrdinalIgnoreCase)))
             {
-                failures.Add($"{section} takes the name of a built-in listener ({string.Join(", ", ConnectionListener.BuiltIn.Select(static builtIn => builtIn.Name))}): choose another.");
+                failures.Add($"{section} takes the name of a built-in listener ({string.Join(", ", ConnectionListener.BuiltIn.Select(static builtInListener => builtInListener.Name))}): choose another.");
             }
 
             // A disabled entry is kept for later, like a disabled TLS echo: its stale values must not stop the service.
@@ -42,7 +43,7 @@ internal sealed class ListenersOptionsValidator(IOptions<EchoOptions> echo, IOpt
             }
             else
             {
-                var address = listener.Address ?? echo.Value.Address;
+                var address = listener.Address ?? builtIn?.EchoAddress ?? ListenAddress.Any;
                 ListenAddress.Validate(section, address, port, failures);
                 if (port > 0 && ports.Find(other => other.Port == port && Overlap(other.Address, address)) is { Setting: { } taken })
                 {
@@ -57,7 +58,7 @@ internal sealed class ListenersOptionsValidator(IOptions<EchoOptions> echo, IOpt
                 failures.Add($"{section}:Mode must be Echo, WhoAmI, Discard or BlackHole; got {listener.Mode}.");
             }
 
-            if (listener.Tls && string.IsNullOrWhiteSpace(echoTls.Value.CertificatePath))
+            if (listener.Tls && builtIn is { HasCertificate: false })
             {
                 failures.Add($"{section}:Tls needs the TLS echo's certificate: set {EchoTlsSettings.CertificatePath}.");
             }
@@ -68,12 +69,25 @@ internal sealed class ListenersOptionsValidator(IOptions<EchoOptions> echo, IOpt
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private IEnumerable<(string Setting, string Address, int Port)> BuiltInPorts()
+    /// <summary>
+    /// The built-in endpoints' ports, the plain echo's address and whether a certificate is set; null when the Echo or
+    /// EchoTls section is itself invalid: its own validator reports that, once, and these checks wait for a fixed one.
+    /// </summary>
+    private (List<(string Setting, string Address, int Port)> Ports, string EchoAddress, bool HasCertificate)? BuiltIn()
     {
-        yield return ($"{EchoOptions.SectionName}:Port", echo.Value.Address, echo.Value.Port);
-        if (echoTls.Value.Enabled)
+        try
         {
-            yield return (EchoTlsSettings.Port, echoTls.Value.Address, echoTls.Value.Port);
+            var ports = new List<(string Setting, string Address, int Port)> { ($"{EchoOptions.SectionName}:Port", echo.Value.Address, echo.Value.Port) };
+            if (echoTls.Value.Enabled)
+            {
+                ports.Add((EchoTlsSettings.Port, echoTls.Value.Address, echoTls.Value.Port));
+            }
+
+            return (ports, echo.Value.Address, !string.IsNullOrWhiteSpace(echoTls.Value.CertificatePath));
+        }
+        catch (OptionsValidationException)
+        {
+            return null;
         }
     }
 
