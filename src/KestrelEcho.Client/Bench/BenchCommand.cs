@@ -75,7 +75,7 @@ internal static class BenchCommand
 
                 if (result.Datagrams is { Sent: > 0 } datagrams && result.Messages == 0)
                 {
-                    console.Fail($"no reply to any of {datagrams.Sent} datagrams within {BenchRun.Seconds(settings.DatagramTimeout)} each (UDP: lost, filtered, rate-limited, or no UDP echo there)");
+                    console.Fail($"no reply to any of {datagrams.Sent} datagrams within {TimeSpanText.Seconds(settings.DatagramTimeout)} each (UDP: lost, filtered, rate-limited, or no UDP echo there)");
                     return ExitCodes.Unreachable;
                 }
 

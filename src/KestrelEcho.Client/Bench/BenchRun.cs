@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
+using KestrelEcho.Client.Cli;
 using KestrelEcho.Client.Connections;
 
 namespace KestrelEcho.Client.Bench;
@@ -70,7 +70,7 @@ internal sealed class BenchRun
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            Counters.Error($"timeout: no connection to {Target} within {Seconds(Target.Timeout)} (connection {number})");
+            Counters.Error($"timeout: no connection to {Target} within {TimeSpanText.Seconds(Target.Timeout)} (connection {number})");
         }
 
         return null;
@@ -134,6 +134,4 @@ internal sealed class BenchRun
 
     public BenchResult Result(TimeSpan measured, long messages, long verifiedBytes, string latencyOf) =>
         new(Settings, Sources, measured, messages, verifiedBytes, latencyOf, Latency, Counters.Errors, Counters.FirstError);
-
-    public static string Seconds(TimeSpan duration) => $"{duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using KestrelEcho.Client.Cli;
 using KestrelEcho.Client.Connections;
 using KestrelEcho.Client.Exchange;
 
@@ -78,7 +79,7 @@ internal sealed class ChurnBenchmark(BenchRun run) : IBenchmark
             case ExchangeOutcome.Cancelled when cancellationToken.IsCancellationRequested:
                 return false;
             case ExchangeOutcome.Cancelled:
-                run.Counters.Error($"timeout: not echoed within {BenchRun.Seconds(run.Target.Timeout)} (connection {number})");
+                run.Counters.Error($"timeout: not echoed within {TimeSpanText.Seconds(run.Target.Timeout)} (connection {number})");
                 return false;
             default:
                 run.Counters.Error($"{failure} (connection {number})");
@@ -100,7 +101,7 @@ internal sealed class ChurnBenchmark(BenchRun run) : IBenchmark
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            run.Counters.Error($"timeout: the service did not close within {BenchRun.Seconds(run.Target.Timeout)} of our FIN (connection {number})");
+            run.Counters.Error($"timeout: the service did not close within {TimeSpanText.Seconds(run.Target.Timeout)} of our FIN (connection {number})");
             return false;
         }
         catch (OperationCanceledException)

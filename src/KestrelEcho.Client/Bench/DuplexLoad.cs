@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using KestrelEcho.Client.Cli;
 using KestrelEcho.Client.Connections;
 
 namespace KestrelEcho.Client.Bench;
@@ -122,7 +123,7 @@ internal sealed class DuplexLoad(BenchRun run, BenchWindow window, EchoConnectio
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            run.Counters.Error($"timeout: {sent - verified} bytes not echoed within {BenchRun.Seconds(run.Target.Timeout)} (connection {number})");
+            run.Counters.Error($"timeout: {sent - verified} bytes not echoed within {TimeSpanText.Seconds(run.Target.Timeout)} (connection {number})");
         }
         catch (OperationCanceledException)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using KestrelEcho.Client.Cli;
 using KestrelEcho.Client.Connections;
 using KestrelEcho.Client.Exchange;
 
@@ -73,7 +74,7 @@ internal sealed class IdleBenchmark(BenchRun run) : IBenchmark
             case ExchangeOutcome.Cancelled when cancellationToken.IsCancellationRequested:
                 return false;
             case ExchangeOutcome.Cancelled:
-                run.Counters.Error($"timeout: held connection not echoing within {BenchRun.Seconds(run.Target.Timeout)} (connection {number})");
+                run.Counters.Error($"timeout: held connection not echoing within {TimeSpanText.Seconds(run.Target.Timeout)} (connection {number})");
                 return false;
             default:
                 run.Counters.Error($"held connection lost: {result.Failure} (connection {number})");

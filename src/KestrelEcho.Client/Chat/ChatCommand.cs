@@ -37,15 +37,7 @@ internal static class ChatCommand
         using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             connectTimeout.CancelAfter(target.Timeout);
-            try
-            {
-                connection = await EchoConnector.ConnectAsync(target, connectTimeout.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                console.Fail($"timeout: no connection to {target} within {target.Timeout.TotalSeconds} s");
-                return ExitCodes.Unreachable;
-            }
+            connection = await EchoConnector.ConnectWithinAsync(target, connectTimeout.Token, cancellationToken);
         }
 
         await using (connection)

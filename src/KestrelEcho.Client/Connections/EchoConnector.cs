@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using KestrelEcho.Client.Cli;
 
 namespace KestrelEcho.Client.Connections;
 
@@ -19,6 +20,23 @@ internal static class EchoConnector
 
     public static async Task<EchoConnection> ConnectAsync(EchoTarget target, CancellationToken cancellationToken) =>
         await ConnectAsync(target, await ResolveAsync(target.Host, cancellationToken), sourceAddress: null, cancellationToken);
+
+    /// <summary>
+    /// Connects before <paramref name="timeout"/> fires (the caller's token for the whole exchange, which the
+    /// connection shares). Running out of time is an <see cref="EchoClientException"/>, so a command reports it as
+    /// it reports a refusal.
+    /// </summary>
+    public static async Task<EchoConnection> ConnectWithinAsync(EchoTarget target, CancellationToken timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ConnectAsync(target, timeout);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new EchoClientException($"timeout: no connection to {target} within {TimeSpanText.Seconds(target.Timeout)}");
+        }
+    }
 
     /// <summary>
     /// Connects to one of <paramref name="addresses"/> (resolved once by a caller that connects many times),

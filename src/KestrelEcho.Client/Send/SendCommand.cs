@@ -73,17 +73,7 @@ internal static class SendCommand
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(target.Timeout);
-        EchoConnection connection;
-        try
-        {
-            connection = await EchoConnector.ConnectAsync(target, timeout.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            console.Fail($"timeout: no connection to {target} within {Seconds(target.Timeout)}");
-            return ExitCodes.Unreachable;
-        }
-
+        var connection = await EchoConnector.ConnectWithinAsync(target, timeout.Token, cancellationToken);
         await using (connection)
         {
             var output = console.Out;
@@ -105,7 +95,7 @@ internal static class SendCommand
                 case ExchangeOutcome.Exact:
                     return ExitCodes.Success;
                 case ExchangeOutcome.Cancelled when !cancellationToken.IsCancellationRequested:
-                    console.Fail($"timeout: {result.Received.Length} of {payload.Length} bytes echoed within {Seconds(target.Timeout)}");
+                    console.Fail($"timeout: {result.Received.Length} of {payload.Length} bytes echoed within {TimeSpanText.Seconds(target.Timeout)}");
                     return ExitCodes.Unreachable;
                 default:
                     console.Fail(result.Failure!);
@@ -138,6 +128,4 @@ internal static class SendCommand
             throw new EchoClientException($"cannot read --file '{file}': {exception.Message}", exception);
         }
     }
-
-    private static string Seconds(TimeSpan duration) => $"{duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
 }

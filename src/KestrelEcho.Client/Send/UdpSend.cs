@@ -52,7 +52,7 @@ internal static class UdpSend
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            console.Fail($"no reply within {Seconds(target.Timeout)} (UDP: lost, filtered, rate-limited, or no UDP echo there)");
+            console.Fail($"no reply within {TimeSpanText.Seconds(target.Timeout)} (UDP: lost, filtered, rate-limited, or no UDP echo there)");
             return ExitCodes.Unreachable;
         }
         catch (SocketException exception)
@@ -81,6 +81,4 @@ internal static class UdpSend
 
         return ExitCodes.Success;
     }
-
-    private static string Seconds(TimeSpan duration) => $"{duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
 }

@@ -49,7 +49,7 @@ internal static class WebSocketSend
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            console.Fail($"timeout: no WebSocket to {uri} within {Seconds(target.Timeout)}");
+            console.Fail($"timeout: no WebSocket to {uri} within {TimeSpanText.Seconds(target.Timeout)}");
             return ExitCodes.Unreachable;
         }
 
@@ -129,6 +129,4 @@ internal static class WebSocketSend
 
     private static string RetryAfter(ClientWebSocket client) =>
         client.HttpResponseHeaders?.TryGetValue("Retry-After", out var values) == true ? $" (Retry-After {string.Join(",", values)} s)" : string.Empty;
-
-    private static string Seconds(TimeSpan duration) => $"{duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
 }

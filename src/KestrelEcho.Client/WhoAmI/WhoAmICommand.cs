@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using KestrelEcho.Client.Cli;
@@ -65,17 +64,7 @@ internal static class WhoAmICommand
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(target.Timeout);
-        EchoConnection connection;
-        try
-        {
-            connection = await EchoConnector.ConnectAsync(target, timeout.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            console.Fail($"timeout: no connection to {target} within {Seconds(target.Timeout)}");
-            return ExitCodes.Unreachable;
-        }
-
+        var connection = await EchoConnector.ConnectWithinAsync(target, timeout.Token, cancellationToken);
         await using (connection)
         {
             FirstLine line;
@@ -86,7 +75,7 @@ internal static class WhoAmICommand
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 // A plain echo says nothing until spoken to, so this is what one looks like from here.
-                console.Fail($"timeout: no who-am-i line from {target} within {Seconds(target.Timeout)}; is it a Mode: WhoAmI listener?");
+                console.Fail($"timeout: no who-am-i line from {target} within {TimeSpanText.Seconds(target.Timeout)}; is it a Mode: WhoAmI listener?");
                 return ExitCodes.Unreachable;
             }
             catch (IOException exception)
@@ -130,6 +119,4 @@ internal static class WhoAmICommand
         { Closed: true } => $"it closed the connection after {PayloadText.Describe(line.Bytes)} and no newline",
         _ => $"more than {MaxLineBytes} bytes without a newline",
     };
-
-    private static string Seconds(TimeSpan duration) => $"{duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
 }
