@@ -10,6 +10,7 @@ namespace KestrelEcho.Tests.History;
 /// works, and the queries answer 503. Tests run as root, which ignores permissions: the unwritable path's parent is a
 /// file, which no user can create a folder in.
 /// </summary>
+[Collection(ExactMetricsGroup.Name)]
 public sealed class HistoryFailureTests : FreshAppTest
 {
     [Fact]

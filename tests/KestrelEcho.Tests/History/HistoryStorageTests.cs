@@ -7,6 +7,7 @@ using KestrelEcho.Tests.Infrastructure;
 namespace KestrelEcho.Tests.History;
 
 /// <summary>Real connections through the real app into its real history file: what is stored, how it is read, and that it lasts.</summary>
+[Collection(ExactMetricsGroup.Name)]
 public sealed class HistoryStorageTests : FreshAppTest
 {
     [Fact]
