@@ -11,13 +11,13 @@ namespace KestrelEcho.Connections;
 /// </summary>
 internal static class SocketReset
 {
-    /// <summary>Returns false when the connection has no socket of its own (a test transport, say); then it is aborted.</summary>
-    public static bool Reset(ConnectionContext connection, CloseReason reason)
+    /// <summary>A connection with no socket of its own (a test transport, say) is aborted instead.</summary>
+    public static void Reset(ConnectionContext connection, CloseReason reason)
     {
         if (connection.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
         {
             connection.Abort(new ConnectionAbortedException($"Reset by the service ({reason.ToName()})."));
-            return false;
+            return;
         }
 
         try
@@ -29,7 +29,5 @@ internal static class SocketReset
         {
             // Kestrel closed it first: the client already has its end of the connection.
         }
-
-        return true;
     }
 }
