@@ -9,6 +9,11 @@ namespace KestrelEcho.Connections;
 /// (PROXY header, limits, TLS, the echo loop) works on the same one. Each layer writes only its own part, one
 /// connection at a time; readers (the admin API, the sweeper) see each value whole through volatile reads.
 /// Timestamps are <see cref="TimeProvider.GetTimestamp"/> values, 0 meaning "not yet".
+/// <para>
+/// The byte counts cost the echo loop one plain add per read and nothing else: no clock, no meter, no fence. The
+/// sweeper catches up once a tick (<see cref="CatchUp"/>): it stamps the last activity when the counts moved since
+/// the tick before and hands the new bytes to the meters; the close catches up the rest.
+/// </para>
 /// </summary>
 internal sealed class EchoSession
 {
@@ -28,6 +33,8 @@ internal sealed class EchoSession
     private long _stageTimestamp;
     private long _bytesReceived;
     private long _bytesSent;
+    private long _caughtUpReceived;
+    private long _caughtUpSent;
     private long _lastReceivedTimestamp;
     private long _lastActivityTimestamp;
     private long _firstByteTimestamp;
@@ -97,14 +104,19 @@ internal sealed class EchoSession
     /// <summary>A connection that never reached the echo was refused (or gave up) on the way: it gets no close line of its own.</summary>
     public bool WasRefused => Stage != ConnectionStage.Echo;
 
+    // The counts are written plainly by the one loop that moves the bytes (a 64-bit write is atomic on the 64-bit
+    // platforms we ship for); the volatile read keeps other threads from reusing a stale value they read before.
     public long BytesReceived => Volatile.Read(ref _bytesReceived);
 
     public long BytesSent => Volatile.Read(ref _bytesSent);
 
-    /// <summary>When a byte last arrived (or the accept): what the idle timeout measures.</summary>
+    /// <summary>
+    /// When a byte last arrived (or the accept): what the idle timeout measures. Stamped by the sweeper's tick that
+    /// first sees the new bytes, so it is up to one tick late, never early.
+    /// </summary>
     public long LastReceivedTimestamp => Volatile.Read(ref _lastReceivedTimestamp);
 
-    /// <summary>When a byte last moved either way.</summary>
+    /// <summary>When a byte last moved either way, to within one sweeper tick, as <see cref="LastReceivedTimestamp"/>.</summary>
     public long LastActivityTimestamp => Volatile.Read(ref _lastActivityTimestamp);
 
     public long FirstByteTimestamp => Volatile.Read(ref _firstByteTimestamp);
@@ -206,22 +218,59 @@ internal sealed class EchoSession
         return true;
     }
 
-    public void OnReceived(long count, long timestamp)
+    /// <summary>
+    /// Counts <paramref name="count"/> bytes from the client. Only the loop that reads calls it; the clock is read
+    /// once per connection, for the first byte.
+    /// </summary>
+    public void OnReceived(long count, TimeProvider timeProvider)
     {
         if (_bytesReceived == 0)
         {
-            Volatile.Write(ref _firstByteTimestamp, timestamp);
+            Volatile.Write(ref _firstByteTimestamp, timeProvider.GetTimestamp());
         }
 
-        Volatile.Write(ref _bytesReceived, _bytesReceived + count);
-        Volatile.Write(ref _lastReceivedTimestamp, timestamp);
-        Volatile.Write(ref _lastActivityTimestamp, timestamp);
+        _bytesReceived += count;
     }
 
-    public void OnSent(long count, long timestamp)
+    /// <summary>Counts <paramref name="count"/> bytes echoed. Only the loop that writes calls it.</summary>
+    public void OnSent(long count) => _bytesSent += count;
+
+    /// <summary>
+    /// Takes the bytes moved since the last catch-up, for the meters, and stamps the last activity at
+    /// <paramref name="timestamp"/> when there were any. The sweeper calls it once a tick and the close once more, from
+    /// two threads: each count is claimed with a compare-exchange, so every byte is handed out exactly once and a late
+    /// caller holding an older count gets nothing rather than a negative.
+    /// </summary>
+    public void CatchUp(long timestamp, out long received, out long sent)
     {
-        Volatile.Write(ref _bytesSent, _bytesSent + count);
-        Volatile.Write(ref _lastActivityTimestamp, timestamp);
+        received = Claim(ref _caughtUpReceived, BytesReceived);
+        sent = Claim(ref _caughtUpSent, BytesSent);
+        if (received > 0)
+        {
+            Volatile.Write(ref _lastReceivedTimestamp, timestamp);
+        }
+
+        if (received > 0 || sent > 0)
+        {
+            Volatile.Write(ref _lastActivityTimestamp, timestamp);
+        }
+    }
+
+    private static long Claim(ref long caughtUp, long count)
+    {
+        while (true)
+        {
+            var previous = Volatile.Read(ref caughtUp);
+            if (count <= previous)
+            {
+                return 0;
+            }
+
+            if (Interlocked.CompareExchange(ref caughtUp, count, previous) == previous)
+            {
+                return count - previous;
+            }
+        }
     }
 
     public void OnEchoBlocked(long timestamp) => Volatile.Write(ref _echoBlockedTimestamp, timestamp);

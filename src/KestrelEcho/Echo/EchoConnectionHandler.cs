@@ -11,7 +11,7 @@ namespace KestrelEcho.Echo;
 /// connection gets here the outer layers have tracked, limited and (on the TLS endpoint) decrypted it; this is only
 /// the loop. It says on the session why the echo ended.
 /// </summary>
-internal sealed class EchoConnectionHandler(EchoSettings settings, EchoMetrics metrics, TimeProvider timeProvider) : ConnectionHandler
+internal sealed class EchoConnectionHandler(EchoSettings settings, TimeProvider timeProvider) : ConnectionHandler
 {
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -65,8 +65,7 @@ internal sealed class EchoConnectionHandler(EchoSettings settings, EchoMetrics m
                 }
 
                 input.AdvanceTo(buffer.End);
-                session.OnReceived(received, timeProvider.GetTimestamp());
-                metrics.BytesReceived(received, session.Listener);
+                session.OnReceived(received, timeProvider);
 
                 // Awaiting the flush is the backpressure: a client that does not read stops us reading from it.
                 var flush = await FlushAsync(output, session);
@@ -75,8 +74,7 @@ internal sealed class EchoConnectionHandler(EchoSettings settings, EchoMetrics m
                     return CloseReason.ClientReset;
                 }
 
-                session.OnSent(echoed, timeProvider.GetTimestamp());
-                metrics.BytesSent(echoed, session.Listener);
+                session.OnSent(echoed);
 
                 if (flush.IsCanceled)
                 {
