@@ -23,10 +23,7 @@ internal sealed class EchoSession
     private ISessionConnection? _connection;
     private IPEndPoint? _remoteEndPoint;
     private IPEndPoint? _localEndPoint;
-    private IPEndPoint? _proxyEndPoint;
-    private ProxyTlvs? _proxyTlvs;
-    private TlsDetails? _tls;
-    private int _proxyVersion;
+    private EchoSessionDetails? _details;
     private int _stage;
     private int _requestedReason = NoReason;
     private int _endReason = NoReason;
@@ -74,18 +71,21 @@ internal sealed class EchoSession
     public IPEndPoint? LocalEndPoint => Volatile.Read(ref _localEndPoint);
 
     /// <summary>The proxy the connection came through, when a PROXY protocol header named the client; else null.</summary>
-    public IPEndPoint? ProxyEndPoint => Volatile.Read(ref _proxyEndPoint);
+    public IPEndPoint? ProxyEndPoint => Volatile.Read(ref _details)?.ProxyEndPoint;
 
     /// <summary>What the PROXY protocol header's TLVs said about the client, when it carried any that matter; else null.</summary>
-    public ProxyTlvs? ProxyTlvs => Volatile.Read(ref _proxyTlvs);
+    public ProxyTlvs? ProxyTlvs => Volatile.Read(ref _details)?.ProxyTlvs;
 
     /// <summary>The PROXY protocol header's version (1 or 2) when a header named the client; else 0.</summary>
-    public int ProxyVersion => Volatile.Read(ref _proxyVersion);
+    public int ProxyVersion => Volatile.Read(ref _details)?.ProxyVersion ?? 0;
 
     /// <summary>What the TLS handshake agreed, once it has completed; null on plain TCP and during the handshake.</summary>
-    public TlsDetails? Tls => Volatile.Read(ref _tls);
+    public TlsDetails? Tls => Volatile.Read(ref _details)?.Tls;
 
     public DateTimeOffset ConnectedAt { get; }
+
+    /// <summary>Made once, by the first layer that has details to record (the PROXY header, or TLS).</summary>
+    private EchoSessionDetails Details => Volatile.Read(ref _details) ?? CreateDetails();
 
     /// <summary>The accept: every stage, the PROXY header and the TLS handshake too, counts in the age and duration.</summary>
     public long StartTimestamp { get; }
@@ -148,9 +148,7 @@ internal sealed class EchoSession
     /// <summary>A trusted proxy's header named the client: from now on the session shows the client, not the proxy.</summary>
     public void OnProxyHeader(int version, IPEndPoint client, IPEndPoint? destination, ProxyTlvs? tlvs)
     {
-        Volatile.Write(ref _proxyVersion, version);
-        Volatile.Write(ref _proxyTlvs, tlvs);
-        Volatile.Write(ref _proxyEndPoint, _remoteEndPoint);
+        Details.OnProxyHeader(version, _remoteEndPoint, tlvs);
         Volatile.Write(ref _remoteEndPoint, client.Unmapped());
         if (destination is not null)
         {
@@ -159,7 +157,7 @@ internal sealed class EchoSession
     }
 
     /// <summary>The TLS handshake has completed: recorded once, before the echo starts.</summary>
-    public void OnTlsHandshake(TlsDetails details) => Volatile.Write(ref _tls, details);
+    public void OnTlsHandshake(TlsDetails details) => Details.OnTlsHandshake(details);
 
     /// <summary>The layer that ends the connection says why (a refusal, the echo's end); the first to say wins.</summary>
     public void End(CloseReason reason) => Interlocked.CompareExchange(ref _endReason, (int)reason, NoReason);
@@ -294,6 +292,12 @@ internal sealed class EchoSession
     {
         _closeReason = reason;
         Volatile.Write(ref _closedTimestamp, timestamp);
+    }
+
+    private EchoSessionDetails CreateDetails()
+    {
+        var details = new EchoSessionDetails();
+        return Interlocked.CompareExchange(ref _details, details, null) ?? details;
     }
 
     private static CloseReason? AsReason(int value) => value == NoReason ? null : (CloseReason)value;
