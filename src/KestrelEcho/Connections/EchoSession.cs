@@ -254,7 +254,11 @@ internal sealed class EchoSession
         }
     }
 
-    private static long Claim(ref long caughtUp, long count)
+    /// <summary>
+    /// Moves <paramref name="caughtUp"/> forward to <paramref name="count"/> and returns the difference; a caller whose
+    /// count is older than one already claimed (the sweeper read it before the close caught up) gets 0 and moves nothing.
+    /// </summary>
+    internal static long Claim(ref long caughtUp, long count)
     {
         while (true)
         {
