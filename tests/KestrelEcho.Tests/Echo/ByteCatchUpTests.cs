@@ -107,43 +107,6 @@ public sealed class ByteCatchUpTests : IDisposable
         Assert.Equal(5, EchoSession.Claim(ref caughtUp, 125));
     }
 
-    [Fact]
-    public async Task CatchUpsRacingEachOther_HandOutEveryByteOnce()
-    {
-        // The sweeper and the close catch up one session from two threads while the loop keeps counting.
-        const int Reads = 200_000;
-        var session = OpenInEcho("race");
-        long claimedBySweeper = 0;
-        using var stop = new CancellationTokenSource();
-        var sweeper = Task.Run(
-            () =>
-            {
-                while (!stop.IsCancellationRequested)
-                {
-                    session.CatchUp(_time.GetTimestamp(), out var received, out _);
-                    claimedBySweeper += received;
-                }
-            },
-            TestContext.Current.CancellationToken);
-
-        long claimedByLoop = 0;
-        for (var i = 0; i < Reads; i++)
-        {
-            session.OnReceived(1, _time);
-            if (i % 16 == 0)
-            {
-                session.CatchUp(_time.GetTimestamp(), out var received, out _);
-                claimedByLoop += received;
-            }
-        }
-
-        await stop.CancelAsync();
-        await sweeper;
-        session.CatchUp(_time.GetTimestamp(), out var rest, out _);
-
-        Assert.Equal(Reads, claimedBySweeper + claimedByLoop + rest);
-    }
-
     public void Dispose()
     {
         _meter.Dispose();
