@@ -23,8 +23,14 @@ public sealed class EchoMeterRecorder : IDisposable
     private long _sent;
 
     public EchoMeterRecorder(EchoAppFactory app)
+        : this(app.Services)
     {
-        var meterFactory = app.Services.GetRequiredService<IMeterFactory>();
+    }
+
+    /// <summary>Records the echo meter of the app (or bare service container) <paramref name="services"/> belongs to.</summary>
+    public EchoMeterRecorder(IServiceProvider services)
+    {
+        var meterFactory = services.GetRequiredService<IMeterFactory>();
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             if (instrument.Meter.Name == EchoMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, meterFactory))

@@ -9,6 +9,11 @@ namespace KestrelEcho.Connections;
 /// (PROXY header, limits, TLS, the echo loop) works on the same one. Each layer writes only its own part, one
 /// connection at a time; readers (the admin API, the sweeper) see each value whole through volatile reads.
 /// Timestamps are <see cref="TimeProvider.GetTimestamp"/> values, 0 meaning "not yet".
+/// <para>
+/// The byte counts cost the echo loop one plain add per read and nothing else: no clock, no meter, no fence. The
+/// sweeper catches up once a tick (<see cref="CatchUp"/>): it stamps the last activity when the counts moved since
+/// the tick before and hands the new bytes to the meters; the close catches up the rest.
+/// </para>
 /// </summary>
 internal sealed class EchoSession
 {
@@ -18,16 +23,15 @@ internal sealed class EchoSession
     private ISessionConnection? _connection;
     private IPEndPoint? _remoteEndPoint;
     private IPEndPoint? _localEndPoint;
-    private IPEndPoint? _proxyEndPoint;
-    private ProxyTlvs? _proxyTlvs;
-    private TlsDetails? _tls;
-    private int _proxyVersion;
+    private EchoSessionDetails? _details;
     private int _stage;
     private int _requestedReason = NoReason;
     private int _endReason = NoReason;
     private long _stageTimestamp;
     private long _bytesReceived;
     private long _bytesSent;
+    private long _caughtUpReceived;
+    private long _caughtUpSent;
     private long _lastReceivedTimestamp;
     private long _lastActivityTimestamp;
     private long _firstByteTimestamp;
@@ -67,18 +71,21 @@ internal sealed class EchoSession
     public IPEndPoint? LocalEndPoint => Volatile.Read(ref _localEndPoint);
 
     /// <summary>The proxy the connection came through, when a PROXY protocol header named the client; else null.</summary>
-    public IPEndPoint? ProxyEndPoint => Volatile.Read(ref _proxyEndPoint);
+    public IPEndPoint? ProxyEndPoint => Volatile.Read(ref _details)?.ProxyEndPoint;
 
     /// <summary>What the PROXY protocol header's TLVs said about the client, when it carried any that matter; else null.</summary>
-    public ProxyTlvs? ProxyTlvs => Volatile.Read(ref _proxyTlvs);
+    public ProxyTlvs? ProxyTlvs => Volatile.Read(ref _details)?.ProxyTlvs;
 
     /// <summary>The PROXY protocol header's version (1 or 2) when a header named the client; else 0.</summary>
-    public int ProxyVersion => Volatile.Read(ref _proxyVersion);
+    public int ProxyVersion => Volatile.Read(ref _details)?.ProxyVersion ?? 0;
 
     /// <summary>What the TLS handshake agreed, once it has completed; null on plain TCP and during the handshake.</summary>
-    public TlsDetails? Tls => Volatile.Read(ref _tls);
+    public TlsDetails? Tls => Volatile.Read(ref _details)?.Tls;
 
     public DateTimeOffset ConnectedAt { get; }
+
+    /// <summary>Made once, by the first layer that has details to record (the PROXY header, or TLS).</summary>
+    private EchoSessionDetails Details => Volatile.Read(ref _details) ?? CreateDetails();
 
     /// <summary>The accept: every stage, the PROXY header and the TLS handshake too, counts in the age and duration.</summary>
     public long StartTimestamp { get; }
@@ -97,14 +104,19 @@ internal sealed class EchoSession
     /// <summary>A connection that never reached the echo was refused (or gave up) on the way: it gets no close line of its own.</summary>
     public bool WasRefused => Stage != ConnectionStage.Echo;
 
+    // The counts are written plainly by the one loop that moves the bytes (a 64-bit write is atomic on the 64-bit
+    // platforms we ship for); the volatile read keeps other threads from reusing a stale value they read before.
     public long BytesReceived => Volatile.Read(ref _bytesReceived);
 
     public long BytesSent => Volatile.Read(ref _bytesSent);
 
-    /// <summary>When a byte last arrived (or the accept): what the idle timeout measures.</summary>
+    /// <summary>
+    /// When a byte last arrived (or the accept): what the idle timeout measures. Stamped by the sweeper's tick that
+    /// first sees the new bytes, so it is up to one tick late, never early.
+    /// </summary>
     public long LastReceivedTimestamp => Volatile.Read(ref _lastReceivedTimestamp);
 
-    /// <summary>When a byte last moved either way.</summary>
+    /// <summary>When a byte last moved either way, to within one sweeper tick, as <see cref="LastReceivedTimestamp"/>.</summary>
     public long LastActivityTimestamp => Volatile.Read(ref _lastActivityTimestamp);
 
     public long FirstByteTimestamp => Volatile.Read(ref _firstByteTimestamp);
@@ -136,9 +148,7 @@ internal sealed class EchoSession
     /// <summary>A trusted proxy's header named the client: from now on the session shows the client, not the proxy.</summary>
     public void OnProxyHeader(int version, IPEndPoint client, IPEndPoint? destination, ProxyTlvs? tlvs)
     {
-        Volatile.Write(ref _proxyVersion, version);
-        Volatile.Write(ref _proxyTlvs, tlvs);
-        Volatile.Write(ref _proxyEndPoint, _remoteEndPoint);
+        Details.OnProxyHeader(version, _remoteEndPoint, tlvs);
         Volatile.Write(ref _remoteEndPoint, client.Unmapped());
         if (destination is not null)
         {
@@ -147,7 +157,7 @@ internal sealed class EchoSession
     }
 
     /// <summary>The TLS handshake has completed: recorded once, before the echo starts.</summary>
-    public void OnTlsHandshake(TlsDetails details) => Volatile.Write(ref _tls, details);
+    public void OnTlsHandshake(TlsDetails details) => Details.OnTlsHandshake(details);
 
     /// <summary>The layer that ends the connection says why (a refusal, the echo's end); the first to say wins.</summary>
     public void End(CloseReason reason) => Interlocked.CompareExchange(ref _endReason, (int)reason, NoReason);
@@ -206,22 +216,63 @@ internal sealed class EchoSession
         return true;
     }
 
-    public void OnReceived(long count, long timestamp)
+    /// <summary>
+    /// Counts <paramref name="count"/> bytes from the client. Only the loop that reads calls it; the clock is read
+    /// once per connection, for the first byte.
+    /// </summary>
+    public void OnReceived(long count, TimeProvider timeProvider)
     {
         if (_bytesReceived == 0)
         {
-            Volatile.Write(ref _firstByteTimestamp, timestamp);
+            Volatile.Write(ref _firstByteTimestamp, timeProvider.GetTimestamp());
         }
 
-        Volatile.Write(ref _bytesReceived, _bytesReceived + count);
-        Volatile.Write(ref _lastReceivedTimestamp, timestamp);
-        Volatile.Write(ref _lastActivityTimestamp, timestamp);
+        _bytesReceived += count;
     }
 
-    public void OnSent(long count, long timestamp)
+    /// <summary>Counts <paramref name="count"/> bytes echoed. Only the loop that writes calls it.</summary>
+    public void OnSent(long count) => _bytesSent += count;
+
+    /// <summary>
+    /// Takes the bytes moved since the last catch-up, for the meters, and stamps the last activity at
+    /// <paramref name="timestamp"/> when there were any. The sweeper calls it once a tick and the close once more, from
+    /// two threads: each count is claimed with a compare-exchange, so every byte is handed out exactly once and a late
+    /// caller holding an older count gets nothing rather than a negative.
+    /// </summary>
+    public void CatchUp(long timestamp, out long received, out long sent)
     {
-        Volatile.Write(ref _bytesSent, _bytesSent + count);
-        Volatile.Write(ref _lastActivityTimestamp, timestamp);
+        received = Claim(ref _caughtUpReceived, BytesReceived);
+        sent = Claim(ref _caughtUpSent, BytesSent);
+        if (received > 0)
+        {
+            Volatile.Write(ref _lastReceivedTimestamp, timestamp);
+        }
+
+        if (received > 0 || sent > 0)
+        {
+            Volatile.Write(ref _lastActivityTimestamp, timestamp);
+        }
+    }
+
+    /// <summary>
+    /// Moves <paramref name="caughtUp"/> forward to <paramref name="count"/> and returns the difference; a caller whose
+    /// count is older than one already claimed (the sweeper read it before the close caught up) gets 0 and moves nothing.
+    /// </summary>
+    internal static long Claim(ref long caughtUp, long count)
+    {
+        while (true)
+        {
+            var previous = Volatile.Read(ref caughtUp);
+            if (count <= previous)
+            {
+                return 0;
+            }
+
+            if (Interlocked.CompareExchange(ref caughtUp, count, previous) == previous)
+            {
+                return count - previous;
+            }
+        }
     }
 
     public void OnEchoBlocked(long timestamp) => Volatile.Write(ref _echoBlockedTimestamp, timestamp);
@@ -245,6 +296,12 @@ internal sealed class EchoSession
     {
         _closeReason = reason;
         Volatile.Write(ref _closedTimestamp, timestamp);
+    }
+
+    private EchoSessionDetails CreateDetails()
+    {
+        var details = new EchoSessionDetails();
+        return Interlocked.CompareExchange(ref _details, details, null) ?? details;
     }
 
     private static CloseReason? AsReason(int value) => value == NoReason ? null : (CloseReason)value;

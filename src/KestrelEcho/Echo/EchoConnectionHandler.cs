@@ -11,101 +11,103 @@ namespace KestrelEcho.Echo;
 /// connection gets here the outer layers have tracked, limited and (on the TLS endpoint) decrypted it; this is only
 /// the loop. It says on the session why the echo ended.
 /// </summary>
-internal sealed class EchoConnectionHandler(EchoSettings settings, EchoMetrics metrics, TimeProvider timeProvider) : ConnectionHandler
+internal sealed class EchoConnectionHandler(EchoSettings settings, TimeProvider timeProvider) : ConnectionHandler
 {
+    /// <remarks>
+    /// The loop lives in this method, not in one it awaits: an idle connection waits here with one state machine of
+    /// ours instead of two (with the tracking and limit layers', the only ones it holds between reads).
+    /// </remarks>
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         var session = connection.Features.GetRequiredFeature<EchoSession>();
         session.EnterStage(ConnectionStage.Echo, timeProvider.GetTimestamp());
+        var input = connection.Transport.Input;
+        var output = connection.Transport.Output;
+        var maxBytes = settings.Current.MaxBytesPerConnection;
 
         // A reset, an abort or a failure goes out to the tracking layer, which says which it was.
         try
         {
-            session.End(await EchoAsync(connection, session, settings.Current.MaxBytesPerConnection));
+            while (true)
+            {
+                // No token here: the connection's own tokens also fire on the client's FIN and would drop the tail.
+                // The service ends the loop through EchoSession.RequestClose, which cancels this read.
+                var result = await input.ReadAsync();
+                var buffer = result.Buffer;
+                var reachedByteLimit = false;
+
+                if (!buffer.IsEmpty)
+                {
+                    var received = buffer.Length;
+                    var echo = buffer;
+                    if (maxBytes > 0 && session.BytesReceived + received >= maxBytes)
+                    {
+                        // Echo up to the limit; what the client sent past it is dropped with the connection.
+                        echo = buffer.Slice(0, maxBytes - session.BytesReceived);
+                        reachedByteLimit = true;
+                    }
+
+                    // Measured before AdvanceTo: after it the sequence's segments belong to the pool again.
+                    var echoed = echo.Length;
+                    foreach (var segment in echo)
+                    {
+                        output.Write(segment.Span);
+                    }
+
+                    input.AdvanceTo(buffer.End);
+                    session.OnReceived(received, timeProvider);
+
+                    // Awaiting the flush is the backpressure: a client that does not read stops us reading from it.
+                    var flush = await FlushAsync(output, session);
+                    if (flush.IsCompleted)
+                    {
+                        session.End(CloseReason.ClientReset);
+                        return;
+                    }
+
+                    session.OnSent(echoed);
+
+                    if (flush.IsCanceled)
+                    {
+                        // The service wants this connection closed while it waits on a client that does not read.
+                        // Our FIN would queue behind data the client never takes, holding the socket: abort instead.
+                        connection.Abort(new ConnectionAbortedException("Closed by the service while the client was not reading."));
+                        session.End(session.RequestedCloseReason ?? CloseReason.ServerShutdown);
+                        return;
+                    }
+                }
+                else
+                {
+                    input.AdvanceTo(buffer.End);
+                }
+
+                if (reachedByteLimit)
+                {
+                    session.End(CloseReason.ByteLimit);
+                    return;
+                }
+
+                if (result.IsCanceled)
+                {
+                    session.End(session.RequestedCloseReason ?? CloseReason.ServerShutdown);
+                    return;
+                }
+
+                if (result.IsCompleted)
+                {
+                    session.OnClientFin(timeProvider.GetTimestamp());
+                    session.End(CloseReason.ClientClosed);
+                    return;
+                }
+            }
         }
         finally
         {
             session.OnServerClosing(timeProvider.GetTimestamp());
-            await connection.Transport.Input.CompleteAsync();
+            await input.CompleteAsync();
 
             // Last, because completing the output is what sends our FIN.
-            await connection.Transport.Output.CompleteAsync();
-        }
-    }
-
-    private async Task<CloseReason> EchoAsync(ConnectionContext connection, EchoSession session, long maxBytes)
-    {
-        var input = connection.Transport.Input;
-        var output = connection.Transport.Output;
-
-        while (true)
-        {
-            // No token here: the connection's own tokens also fire on the client's FIN and would drop the tail.
-            // The service ends the loop through EchoSession.RequestClose, which cancels this read.
-            var result = await input.ReadAsync();
-            var buffer = result.Buffer;
-            var reachedByteLimit = false;
-
-            if (!buffer.IsEmpty)
-            {
-                var received = buffer.Length;
-                var echo = buffer;
-                if (maxBytes > 0 && session.BytesReceived + received >= maxBytes)
-                {
-                    // Echo up to the limit; what the client sent past it is dropped with the connection.
-                    echo = buffer.Slice(0, maxBytes - session.BytesReceived);
-                    reachedByteLimit = true;
-                }
-
-                // Measured before AdvanceTo: after it the sequence's segments belong to the pool again.
-                var echoed = echo.Length;
-                foreach (var segment in echo)
-                {
-                    output.Write(segment.Span);
-                }
-
-                input.AdvanceTo(buffer.End);
-                session.OnReceived(received, timeProvider.GetTimestamp());
-                metrics.BytesReceived(received, session.Listener);
-
-                // Awaiting the flush is the backpressure: a client that does not read stops us reading from it.
-                var flush = await FlushAsync(output, session);
-                if (flush.IsCompleted)
-                {
-                    return CloseReason.ClientReset;
-                }
-
-                session.OnSent(echoed, timeProvider.GetTimestamp());
-                metrics.BytesSent(echoed, session.Listener);
-
-                if (flush.IsCanceled)
-                {
-                    // The service wants this connection closed while it waits on a client that does not read.
-                    // Our FIN would queue behind data the client never takes, holding the socket: abort instead.
-                    connection.Abort(new ConnectionAbortedException("Closed by the service while the client was not reading."));
-                    return session.RequestedCloseReason ?? CloseReason.ServerShutdown;
-                }
-            }
-            else
-            {
-                input.AdvanceTo(buffer.End);
-            }
-
-            if (reachedByteLimit)
-            {
-                return CloseReason.ByteLimit;
-            }
-
-            if (result.IsCanceled)
-            {
-                return session.RequestedCloseReason ?? CloseReason.ServerShutdown;
-            }
-
-            if (result.IsCompleted)
-            {
-                session.OnClientFin(timeProvider.GetTimestamp());
-                return CloseReason.ClientClosed;
-            }
+            await output.CompleteAsync();
         }
     }
 

@@ -140,19 +140,23 @@ internal sealed class EchoMetrics
         }
     }
 
-    public void BytesReceived(long count, ConnectionListener listener)
+    /// <summary>
+    /// Counts the bytes <paramref name="session"/> moved since its last catch-up (see <see cref="EchoSession.CatchUp"/>):
+    /// the sweeper once a tick for every live session, the close once more for the rest, so after a close the
+    /// counters hold its bytes exactly. The echo loops never touch the meters.
+    /// </summary>
+    public void CatchUp(EchoSession session, long timestamp)
     {
-        if (_bytesReceived.Enabled)
+        session.CatchUp(timestamp, out var received, out var sent);
+        var transport = s_transportTags[(int)session.Listener.Transport];
+        if (received > 0 && _bytesReceived.Enabled)
         {
-            _bytesReceived.Add(count, s_transportTags[(int)listener.Transport], listener.MetricTag);
+            _bytesReceived.Add(received, transport, session.Listener.MetricTag);
         }
-    }
 
-    public void BytesSent(long count, ConnectionListener listener)
-    {
-        if (_bytesSent.Enabled)
+        if (sent > 0 && _bytesSent.Enabled)
         {
-            _bytesSent.Add(count, s_transportTags[(int)listener.Transport], listener.MetricTag);
+            _bytesSent.Add(sent, transport, session.Listener.MetricTag);
         }
     }
 }

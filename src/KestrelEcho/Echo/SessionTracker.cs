@@ -36,6 +36,9 @@ internal sealed class SessionTracker(
         // One reading for the metric, the log line and /connections, so all three show the same duration.
         var closedTimestamp = timeProvider.GetTimestamp();
         var duration = timeProvider.GetElapsedTime(session.StartTimestamp, closedTimestamp);
+
+        // The bytes since the sweeper's last tick: from here on the counters hold the session's bytes exactly.
+        metrics.CatchUp(session, closedTimestamp);
         metrics.ConnectionClosed(reason, session.Listener, duration);
         if (session.WasRefused)
         {

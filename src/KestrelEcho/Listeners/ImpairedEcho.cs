@@ -19,7 +19,6 @@ internal sealed class ImpairedEcho(
     EchoSession session,
     Listener listener,
     ListenerImpairments atAccept,
-    EchoMetrics metrics,
     TimeProvider timeProvider,
     CancellationToken wake)
 {
@@ -111,8 +110,7 @@ internal sealed class ImpairedEcho(
                 await QueueAsync(echo, now, cancellationToken);
                 taken += echo.Length;
                 input.AdvanceTo(buffer.End);
-                session.OnReceived(received, now);
-                metrics.BytesReceived(received, session.Listener);
+                session.OnReceived(received, timeProvider);
             }
             else
             {
@@ -239,8 +237,7 @@ internal sealed class ImpairedEcho(
                 return EchoEnd.ClientGone;
             }
 
-            session.OnSent(piece, timeProvider.GetTimestamp());
-            metrics.BytesSent(piece, session.Listener);
+            session.OnSent(piece);
             if (flush.IsCanceled)
             {
                 return EchoEnd.Woken;

@@ -14,7 +14,6 @@ internal sealed class ListenerConnectionHandler(
     Listener listener,
     EchoConnectionHandler plainEcho,
     WhoAmIWriter whoAmI,
-    EchoMetrics metrics,
     TimeProvider timeProvider)
 {
     public async Task OnConnectedAsync(ConnectionContext connection)
@@ -51,7 +50,7 @@ internal sealed class ListenerConnectionHandler(
             {
                 ListenerMode.Discard => await DiscardAsync(connection, session),
                 ListenerMode.BlackHole => await BlackHoleAsync(connection, session),
-                _ => await new ImpairedEcho(connection, session, listener, impairments, metrics, timeProvider, wake.Token).RunAsync(),
+                _ => await new ImpairedEcho(connection, session, listener, impairments, timeProvider, wake.Token).RunAsync(),
             };
             session.End(reason);
         }
@@ -75,8 +74,7 @@ internal sealed class ListenerConnectionHandler(
             input.AdvanceTo(result.Buffer.End);
             if (received > 0)
             {
-                session.OnReceived(received, timeProvider.GetTimestamp());
-                metrics.BytesReceived(received, session.Listener);
+                session.OnReceived(received, timeProvider);
             }
 
             if (result.IsCanceled)

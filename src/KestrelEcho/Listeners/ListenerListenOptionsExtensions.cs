@@ -14,7 +14,6 @@ internal static class ListenerListenOptionsExtensions
             listener,
             services.GetRequiredService<EchoConnectionHandler>(),
             services.GetRequiredService<WhoAmIWriter>(),
-            services.GetRequiredService<EchoMetrics>(),
             services.GetRequiredService<TimeProvider>());
         listen.Run(handler.OnConnectedAsync);
     }

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Connections;
 namespace KestrelEcho.Listeners;
 
 /// <summary>Writes a WhoAmI listener's first line: what the service knows of the connection once the PROXY header and TLS are done.</summary>
-internal sealed class WhoAmIWriter(ServerIdentity server, EchoMetrics metrics, TimeProvider timeProvider)
+internal sealed class WhoAmIWriter(ServerIdentity server)
 {
     private readonly WhoAmIServer _server = new(server.HostName, server.InstanceId);
 
@@ -40,8 +40,7 @@ internal sealed class WhoAmIWriter(ServerIdentity server, EchoMetrics metrics, T
             return false;
         }
 
-        session.OnSent(line.Length + 1, timeProvider.GetTimestamp());
-        metrics.BytesSent(line.Length + 1, session.Listener);
+        session.OnSent(line.Length + 1);
         return true;
     }
 

@@ -20,7 +20,6 @@ namespace KestrelEcho.WebSockets;
 internal sealed class EchoWebSocketHandler(
     ConnectionAdmission admission,
     EchoSettings settings,
-    EchoMetrics metrics,
     TimeProvider timeProvider,
     SessionTracker tracker)
 {
@@ -149,8 +148,7 @@ internal sealed class EchoWebSocketHandler(
                     reachedByteLimit = true;
                 }
 
-                session.OnReceived(received.Count, timeProvider.GetTimestamp());
-                metrics.BytesReceived(received.Count, ConnectionListener.WebSocket);
+                session.OnReceived(received.Count, timeProvider);
 
                 // After the service's close frame only the client's close is awaited; its data goes nowhere.
                 if ((echoed > 0 || endOfMessage) && connection.TryBeginSend())
@@ -164,8 +162,7 @@ internal sealed class EchoWebSocketHandler(
                         connection.EndSend();
                     }
 
-                    session.OnSent(echoed, timeProvider.GetTimestamp());
-                    metrics.BytesSent(echoed, ConnectionListener.WebSocket);
+                    session.OnSent(echoed);
                 }
 
                 if (reachedByteLimit)

@@ -14,7 +14,6 @@ internal static class WebSocketServiceCollectionExtensions
         services.AddSingleton(static services => new EchoWebSocketHandler(
             services.GetRequiredService<ConnectionAdmission>(),
             services.GetRequiredService<EchoSettings>(),
-            services.GetRequiredService<EchoMetrics>(),
             services.GetRequiredService<TimeProvider>(),
             services.CreateSessionTracker<EchoWebSocketHandler>()));
         return services;

@@ -90,10 +90,12 @@ public sealed class ConnectionQueryTests
         _time.Advance(TimeSpan.FromSeconds(10));
         Open("young", "10.0.0.3");
         _time.Advance(TimeSpan.FromSeconds(4));
-        busy.OnReceived(100, _time.GetTimestamp());
-        busy.OnSent(500, _time.GetTimestamp());
+        busy.OnReceived(100, _time);
+        busy.OnSent(500);
+        busy.CatchUp(_time.GetTimestamp(), out _, out _);
         _time.Advance(TimeSpan.FromSeconds(1));
-        old.OnReceived(5, _time.GetTimestamp());
+        old.OnReceived(5, _time);
+        old.CatchUp(_time.GetTimestamp(), out _, out _);
 
         Assert.Equal(["old", "busy", "young"], Ids(Parse("")));
         Assert.Equal(["young", "busy", "old"], Ids(Parse("?sort=age&order=asc")));

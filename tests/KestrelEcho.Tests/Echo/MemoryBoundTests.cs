@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using KestrelEcho.Echo;
 using KestrelEcho.Testing;
 using KestrelEcho.Tests.Infrastructure;
 
@@ -55,17 +57,24 @@ public sealed class MemoryBoundTests
 
     /// <summary>
     /// The bytes the service has read, once it has stopped reading: it goes on taking what the kernel buffered
-    /// after the clients' last send, and its memory is measured only after that.
+    /// after the clients' last send, and its memory is measured only after that. The counter moves once a sweeper
+    /// tick, so it has settled when it has not moved for two ticks.
     /// </summary>
     private static async Task<double> ReceivedOnceSettledAsync(HttpClient http, CancellationToken cancellationToken)
     {
-        double? previous = null;
-        double received = 0;
+        var settledAfter = 2 * ConnectionSweeper.Interval;
+        double received = -1;
+        var lastMove = Stopwatch.GetTimestamp();
         await Poll.UntilAsync(
             async () =>
             {
-                (previous, received) = (received, PrometheusText.Sum(await http.GetStringAsync("/metrics", cancellationToken), "kestrel_echo_received_bytes_total") ?? 0);
-                return received == previous;
+                var now = PrometheusText.Sum(await http.GetStringAsync("/metrics", cancellationToken), "kestrel_echo_received_bytes_total") ?? 0;
+                if (now != received)
+                {
+                    (received, lastMove) = (now, Stopwatch.GetTimestamp());
+                }
+
+                return received > 0 && Stopwatch.GetElapsedTime(lastMove) > settledAfter;
             },
             TimeSpan.FromSeconds(60),
             () => $"the service to stop reading from clients that never read (read {received} bytes so far)");

@@ -120,8 +120,8 @@ public sealed class HistoryQueryTests : FreshAppTest
             session.EnterStage(ConnectionStage.Echo, 1);
         }
 
-        session.OnReceived(i, 1);
-        session.OnSent(2L * i, 1);
+        session.OnReceived(i, TimeProvider.System);
+        session.OnSent(2L * i);
         session.OnClosed(reason, 1 + (2 * Stopwatch.Frequency));
         return session;
     }

@@ -37,4 +37,49 @@ public sealed class EchoSocketTransportTests : FreshAppTest
 
         Assert.True(owner.Memory.Length >= Math.Max(minimumSize, LargeSegmentMemoryPool.SegmentSize));
     }
+
+    [Fact]
+    public void DisposedSegment_IsTheNextOneRented_OwnerAndBuffer()
+    {
+        using var pool = new LargeSegmentMemoryPool();
+        var first = pool.Rent();
+        var buffer = first.Memory;
+        first.Dispose();
+
+        using var second = pool.Rent();
+
+        Assert.Same(first, second);
+        Assert.True(buffer.Span == second.Memory.Span, "the second rent got another buffer");
+        Assert.Equal(0, pool.Retained);
+    }
+
+    [Fact]
+    public void SegmentDisposedTwice_GoesBackOnce()
+    {
+        using var pool = new LargeSegmentMemoryPool();
+        var segment = pool.Rent();
+
+        segment.Dispose();
+        segment.Dispose();
+
+        Assert.Equal(1, pool.Retained);
+        Assert.Throws<ObjectDisposedException>(() => segment.Memory);
+        using var first = pool.Rent();
+        using var second = pool.Rent();
+        Assert.NotSame(first, second);
+    }
+
+    [Fact]
+    public void ABurstOfRents_LeavesAtMostMaxRetainedSegmentsBehind()
+    {
+        using var pool = new LargeSegmentMemoryPool();
+        var burst = Enumerable.Range(0, LargeSegmentMemoryPool.MaxRetainedSegments + 10).Select(_ => pool.Rent()).ToList();
+
+        burst.ForEach(static segment => segment.Dispose());
+
+        Assert.Equal(LargeSegmentMemoryPool.MaxRetainedSegments, pool.Retained);
+        var again = Enumerable.Range(0, LargeSegmentMemoryPool.MaxRetainedSegments + 10).Select(_ => pool.Rent()).ToList();
+        Assert.Equal(LargeSegmentMemoryPool.MaxRetainedSegments, again.Count(burst.Contains));
+        Assert.Equal(0, pool.Retained);
+    }
 }
