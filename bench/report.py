@@ -297,7 +297,7 @@ for case, title, what, key, unit, higher, extras in CASES:
                 "the 0 connections/s of the 2026-11-25 run. TIME_WAIT sockets and source ports were not the limit "
                 "(200 source addresses; `tcp_tw_reuse` reuses loopback ports). So before each churn case the harness "
                 "waits, 130 s at most, until the table has room for 1.25× the connections the server churned at "
-                "its best so far. In this run: "
+                "its best so far (and before each idle case, room for its connections). In this run: "
                 f"{waited:,.0f} s waited in all, at most {peak:,.0f} entries after a case, "
                 f"{dropped:,.0f} SYNs dropped for a full table during the churn cases.\n")
         found = stalls()

@@ -120,8 +120,8 @@ run_case() {  # case server rep
     done
 }
 
-# Churn leaves a conntrack entry for every connection for 120 s (lib.sh): before each churn case, wait until the table
-# has room for this case's connections: 1.25x the most this server (else any server) churned a second so far, or
+# Churn leaves a conntrack entry for every connection for 120 s (lib.sh): before each churn case (and each idle case),
+# wait until the table has room for this case's connections: 1.25x the most this server (else any server) churned a second so far, or
 # CHURN_GUESS, over warm-up and measurement, plus what the server's start and stop take.
 CHURN_GUESS=25000
 declare -A CHURN_RATE=()
@@ -153,6 +153,11 @@ except sqlite3.Error:
 run_case_once() {  # case server rep
     local case=$1 server=$2 rep=$3 out="$RAW/$1.$2.$3" pacing=""
     [[ $case == churn ]] && pacing=$(pace_churn "$server")
+    if [[ $case == idle* ]]; then  # up to 18,000 connections held, an entry each
+        local held=$IDLE_CONNS
+        [[ $case == idle ]] || held=$IDLE_CONNS_LARGE
+        pacing="conntrack_wait_s=$(wait_for_conntrack_room $(( held + 2000 )))"
+    fi
     [[ $server != ours-* ]] || pacing+=$'\n'"history_rows_before=$(history_rows "$(ours_dir "$server")")"
     start_ours_or_other "$server"
     echo "loadavg_before=$(cut -d' ' -f1 /proc/loadavg)" >"$out"
