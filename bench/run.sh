@@ -121,8 +121,8 @@ run_case() {  # case server rep
 }
 
 # Churn leaves a conntrack entry for every connection for 120 s (lib.sh): before each churn case (and each idle case),
-# wait until the table has room for this case's connections: 1.25x the most this server (else any server) churned a second so far, or
-# CHURN_GUESS, over warm-up and measurement, plus what the server's start and stop take.
+# wait until the table has room for this case's connections: 1.25x the most this server (else any server) churned a
+# second so far, or CHURN_GUESS, over warm-up and measurement, plus what the server's start and stop take.
 CHURN_GUESS=25000
 declare -A CHURN_RATE=()
 
