@@ -118,6 +118,40 @@ run_load() {
     return "$rc"
 }
 
+# ---- connection tracking ------------------------------------------------------------------------------
+# Loopback connections pass through netfilter's connection tracking when anything on the machine loaded it (here:
+# podman's NAT rules). A closed connection keeps its entry for nf_conntrack_tcp_timeout_time_wait (120 s); with
+# nf_conntrack_max entries in the table every new SYN is dropped ("nf_conntrack: table full, dropping packet") and
+# connects stall on SYN retransmits (1 s, 2 s, 4 s ...). The table is machine-wide: other runs fill it too.
+conntrack_count() { cat /proc/sys/net/netfilter/nf_conntrack_count 2>/dev/null || echo 0; }
+conntrack_max() { cat /proc/sys/net/netfilter/nf_conntrack_max 2>/dev/null || echo 0; }
+
+conntrack_drops() {  # packets dropped because the table was full, since boot (the drop column, summed over CPUs)
+    local fields column=-1 i total=0
+    [[ -r /proc/net/stat/nf_conntrack ]] || { echo 0; return; }
+    {
+        read -r -a fields
+        for i in "${!fields[@]}"; do [[ ${fields[i]} == drop ]] && column=$i; done
+        while read -r -a fields; do (( column < 0 )) || total=$(( total + 16#${fields[column]} )); done
+    } </proc/net/stat/nf_conntrack
+    echo "$total"
+}
+
+# wait_for_conntrack_room NEED: waits until the table has room for NEED more entries, at most as long as a closed
+# connection's entry lives (plus 10 s); prints the seconds waited. No table (no conntrack): no wait.
+wait_for_conntrack_room() {
+    local need=$1 max limit waited=0
+    max=$(conntrack_max)
+    limit=$(( $(cat /proc/sys/net/netfilter/nf_conntrack_tcp_timeout_time_wait 2>/dev/null || echo 120) + 10 ))
+    while (( max > 0 && $(conntrack_count) + need > max && waited < limit )); do
+        sleep 1
+        waited=$(( waited + 1 ))
+    done
+    echo "$waited"
+}
+
+timewait_count() { ss -Htan state time-wait 2>/dev/null | wc -l; }
+
 # ---- figures ------------------------------------------------------------------------------------------
 value() { sed -n "s/^$1=//p" "$2" | tail -1; }  # key file
 

@@ -15,14 +15,25 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" bench/run.sh
 parse_quick "bench/run.sh [--quick]" "$@"
 
 if [[ $QUICK == 1 ]]; then
-    REPS=1 WARMUP=0.5 DURATION=2 IDLE_CONNS=2000 IDLE_CONNS_LARGE=4000
+    REPS=1 WARMUP=0.5 DURATION=2 IDLE_CONNS=2000 IDLE_CONNS_LARGE=4000 STARTS=3
 else
     # 18,000 held connections: the most one process can hold here (20,000 open files) with room to spare.
-    REPS=3 WARMUP=1 DURATION=5 IDLE_CONNS=10000 IDLE_CONNS_LARGE=18000
+    REPS=3 WARMUP=1 DURATION=5 IDLE_CONNS=10000 IDLE_CONNS_LARGE=18000 STARTS=3
 fi
 # Spread over 200 source addresses (127.0.0.10-209): 50 idle connections an address at most, under the
 # service's default limit of 100 a client address.
 SOURCES=200
+
+# BENCH_SERVERS (names separated by spaces) picks and orders the servers. ours-epoll and bare-epoll are the ours-aot
+# and bare-tuned builds on the opt-in epoll transport (--Echo:Transport Epoll, --epoll): name them only when the
+# builds have it (a build without it ignores the setting and would run its socket transport under that name).
+read -r -a SERVERS <<<"${BENCH_SERVERS:-c-epoll ours-jit ours-aot bare-tuned bare-kestrel go node}"
+for server in "${SERVERS[@]}"; do
+    case $server in
+        c-epoll | ours-jit | ours-aot | ours-epoll | bare-tuned | bare-epoll | bare-kestrel | go | node) ;;
+        *) fail "unknown server '$server' in BENCH_SERVERS" ;;
+    esac
+done
 
 # ---- what the run needs -------------------------------------------------------------------------------
 need gcc gcc
@@ -48,9 +59,12 @@ publish_aot
 dotnet publish "$BENCH/BareKestrelEcho" -c Release -o "$BUILD/bare-aot" -nologo -v q >/dev/null
 
 # ---- servers -------------------------------------------------------------------------------------------
-SERVERS=(c-epoll ours-jit ours-aot bare-tuned bare-kestrel go node)
 # The connection limit (10,000 by default) is raised for the 18,000-connection idle case; no other case nears it.
 OURS_ARGS=(--Echo:DrainTimeout 00:00:00 --Echo:Address 127.0.0.1 --Http:Address 127.0.0.1 --Echo:MaxConnections 20000)
+
+# Each run starts with an empty connection history (History:Enabled is true in the published appsettings.json; the
+# file is data/history.db under the publish folder), so the page can count what this run wrote.
+rm -rf "$BUILD/aot/data" "$BUILD/jit/data"
 
 RUN_DIR=$(mktemp -d /tmp/kestrel-echo-bench.XXXXXX)
 RAW=$RUN_DIR/raw
@@ -61,7 +75,9 @@ server_command() {  # name -> SERVER_DIR and SERVER_CMD for ECHO_PORT/HTTP_PORT
         c-epoll)      SERVER_DIR=$BUILD;      SERVER_CMD=("$BUILD/epoll_echo" "$ECHO_PORT") ;;
         ours-jit)     SERVER_DIR=$BUILD/jit;  SERVER_CMD=(dotnet "$BUILD/jit/KestrelEcho.dll" --Echo:Port "$ECHO_PORT" --Http:Port "$HTTP_PORT" "${OURS_ARGS[@]}") ;;
         ours-aot)     SERVER_DIR=$BUILD/aot;  SERVER_CMD=("$BUILD/aot/KestrelEcho" --Echo:Port "$ECHO_PORT" --Http:Port "$HTTP_PORT" "${OURS_ARGS[@]}") ;;
+        ours-epoll)   SERVER_DIR=$BUILD/aot;  SERVER_CMD=("$BUILD/aot/KestrelEcho" --Echo:Port "$ECHO_PORT" --Http:Port "$HTTP_PORT" "${OURS_ARGS[@]}" --Echo:Transport Epoll) ;;
         bare-tuned)   SERVER_DIR=$BUILD/bare-aot; SERVER_CMD=("$BUILD/bare-aot/BareKestrelEcho" "$ECHO_PORT" --tuned) ;;
+        bare-epoll)   SERVER_DIR=$BUILD/bare-aot; SERVER_CMD=("$BUILD/bare-aot/BareKestrelEcho" "$ECHO_PORT" --epoll) ;;
         bare-kestrel) SERVER_DIR=$BUILD/bare; SERVER_CMD=(dotnet "$BUILD/bare/BareKestrelEcho.dll" "$ECHO_PORT") ;;
         go)           SERVER_DIR=$BUILD;      SERVER_CMD=("$BUILD/go_echo" "$ECHO_PORT") ;;
         node)         SERVER_DIR=$BUILD;      SERVER_CMD=(node "$BENCH/node/echo.js" "$ECHO_PORT") ;;
@@ -104,10 +120,48 @@ run_case() {  # case server rep
     done
 }
 
+# Churn leaves a conntrack entry for every connection for 120 s (lib.sh): before each churn case (and each idle case),
+# wait until the table has room for this case's connections: 1.25x the most this server (else any server) churned a
+# second so far, or CHURN_GUESS, over warm-up and measurement, plus what the server's start and stop take.
+CHURN_GUESS=25000
+declare -A CHURN_RATE=()
+
+pace_churn() {  # server -> the pacing lines for the raw file, on stdout
+    local rate=${CHURN_RATE[$1]:-0} need waited before
+    (( rate > 0 )) || rate=$( (printf '%s\n' "${CHURN_RATE[@]}"; echo 0) | sort -n | tail -1)
+    (( rate > 0 )) || rate=$CHURN_GUESS
+    need=$(awk -v r="$rate" -v w="$WARMUP" -v d="$DURATION" 'BEGIN { printf "%d", 1.25 * r * (w + d) + 2000 }')
+    before=$(conntrack_count)
+    waited=$(wait_for_conntrack_room "$need")
+    (( waited == 0 )) || log "churn $1: waited ${waited}s for conntrack room ($before entries, $need needed, max $(conntrack_max))"
+    printf 'conntrack_max=%s\nconntrack_need=%s\nconntrack_before_wait=%s\nchurn_wait_s=%s\n' \
+        "$(conntrack_max)" "$need" "$before" "$waited"
+    printf 'conntrack_before=%s\ntimewait_before=%s\nconntrack_drops_before=%s\n' \
+        "$(conntrack_count)" "$(timewait_count)" "$(conntrack_drops)"
+}
+
+ours_dir() { if [[ $1 == ours-jit ]]; then echo "$BUILD/jit"; else echo "$BUILD/aot"; fi; }  # server
+
+history_rows() {  # the rows in ours' history file (History:Enabled, default path under the publish folder), or 0
+    python3 -c 'import sqlite3, sys
+try:
+    print(sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True).execute("SELECT count(*) FROM connections").fetchone()[0])
+except sqlite3.Error:
+    print(0)' "$1/data/history.db"
+}
+
 run_case_once() {  # case server rep
-    local case=$1 server=$2 rep=$3 out="$RAW/$1.$2.$3"
+    local case=$1 server=$2 rep=$3 out="$RAW/$1.$2.$3" pacing=""
+    [[ $case == churn ]] && pacing=$(pace_churn "$server")
+    if [[ $case == idle* ]]; then  # up to 18,000 connections held, an entry each
+        local held=$IDLE_CONNS
+        [[ $case == idle ]] || held=$IDLE_CONNS_LARGE
+        pacing="conntrack_wait_s=$(wait_for_conntrack_room $(( held + 2000 )))"
+    fi
+    [[ $server != ours-* ]] || pacing+=$'\n'"history_rows_before=$(history_rows "$(ours_dir "$server")")"
     start_ours_or_other "$server"
     echo "loadavg_before=$(cut -d' ' -f1 /proc/loadavg)" >"$out"
+    [[ -z $pacing ]] || echo "$pacing" >>"$out"
     local common=(--port "$ECHO_PORT" --server-pid "$SERVER_PID") ops=()
     # Ours also answers /connections and /metrics while the idle connections are held: timed.
     [[ $server == ours-* ]] && ops=(--http-port "$HTTP_PORT" --ops-probe 1)
@@ -123,10 +177,18 @@ run_case_once() {  # case server rep
     esac >>"$out" || { echo "bench/run.sh: $case on $server failed; server output:" >&2; tail -20 "$RUN_DIR/server.log" >&2; exit 1; }
     echo "loadavg_after=$(cut -d' ' -f1 /proc/loadavg)" >>"$out"
     stop_server
+    if [[ $case == churn ]]; then
+        echo "conntrack_after=$(conntrack_count)" >>"$out"
+        echo "conntrack_dropped=$(( $(conntrack_drops) - $(value conntrack_drops_before "$out") ))" >>"$out"
+        local rate
+        rate=$(printf '%.0f' "$(value conns_per_s "$out")")
+        (( rate <= ${CHURN_RATE[$server]:-0} )) || CHURN_RATE[$server]=$rate
+    fi
+    [[ $server != ours-* ]] || echo "history_rows_after=$(history_rows "$(ours_dir "$server")")" >>"$out"
     log "$case $server rep $rep: $(grep -E '^(msgs_per_s|mib_per_s|conns_per_s|rss_per_conn_bytes|server_cpu_pct)=' "$out" | tail -2 | tr '\n' ' ')"
 }
 
-run_startup() {  # server rep: process start to /health/ready 200, then RSS after 2 s idle
+run_startup() {  # server run: process start to /health/ready 200, then RSS after 2 s idle
     local server=$1 rep=$2 out="$RAW/startup.$1.$2"
     next_ports 20000 26000
     server_command "$server"
@@ -150,16 +212,23 @@ for rep in $(seq 1 "$REPS"); do
             run_case "$case" "$server" "$rep"
         done
     done
-    for server in ours-jit ours-aot; do
-        run_startup "$server" "$rep"
+    # Start-up is short and noisy: STARTS a repetition for each of ours, interleaved.
+    for start in $(seq 1 "$STARTS"); do
+        for server in "${SERVERS[@]}"; do
+            [[ $server != ours-* ]] || run_startup "$server" "$rep-$start"
+        done
     done
 done
 ELAPSED=$(( $(date +%s) - STARTED ))
+
+# What a user deploys: the publish folder's files and the container image they make (bench/image-size.sh).
+bash "$BENCH/image-size.sh" "$BUILD/aot" >"$RAW/size.ours-aot.1" || log "image size not measured"
 
 # A quick run is for development: its page stays out of bench/results.
 RESULT=$BENCH/results/$(date -u +%Y-%m-%d).md
 [[ $QUICK == 1 ]] && RESULT=$BUILD/results-quick.md
 mkdir -p "$(dirname "$RESULT")"
-python3 "$BENCH/report.py" "$RAW" "$ELAPSED" "$REPS" "$WARMUP" "$DURATION" "$IDLE_CONNS" "$IDLE_CONNS_LARGE" >"$RESULT"
+BENCH_SERVERS="${SERVERS[*]}" BENCH_PUBLISH="$BUILD/aot" \
+    python3 "$BENCH/report.py" "$RAW" "$ELAPSED" "$REPS" "$WARMUP" "$DURATION" "$IDLE_CONNS" "$IDLE_CONNS_LARGE" >"$RESULT"
 log "results: ${RESULT#"$ROOT"/} (matrix took ${ELAPSED}s)"
 rm -rf "$RUN_DIR"
