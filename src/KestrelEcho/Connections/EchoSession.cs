@@ -84,9 +84,6 @@ internal sealed class EchoSession
 
     public DateTimeOffset ConnectedAt { get; }
 
-    /// <summary>Made once, by the first layer that has details to record (the PROXY header, or TLS).</summary>
-    private EchoSessionDetails Details => Volatile.Read(ref _details) ?? CreateDetails();
-
     /// <summary>The accept: every stage, the PROXY header and the TLS handshake too, counts in the age and duration.</summary>
     public long StartTimestamp { get; }
 
@@ -297,6 +294,9 @@ internal sealed class EchoSession
         _closeReason = reason;
         Volatile.Write(ref _closedTimestamp, timestamp);
     }
+
+    /// <summary>Made once, by the first layer that has details to record (the PROXY header, or TLS).</summary>
+    private EchoSessionDetails Details => Volatile.Read(ref _details) ?? CreateDetails();
 
     private EchoSessionDetails CreateDetails()
     {

@@ -5,9 +5,9 @@ namespace KestrelEcho.Echo;
 
 /// <summary>
 /// Once a second, brings each live connection's last activity and the byte counters up to date (the echo loops only
-/// count: see <see cref="EchoSession.CatchUp"/>), then closes connections that have been idle or open too long, whose TLS handshake takes too long, or
-/// whose echo has waited too long for a client that does not read. One pass over the registry
-/// per tick costs far less than a timer per connection when 18,000 are open (Kestrel's heartbeat does the same).
+/// count: see <see cref="EchoSession.CatchUp"/>), then closes connections that have been idle or open too long, whose
+/// TLS handshake takes too long, or whose echo has waited too long for a client that does not read. One pass over the
+/// registry per tick costs far less than a timer per connection when 18,000 are open (Kestrel's heartbeat does the same).
 /// </summary>
 internal sealed class ConnectionSweeper(
     ConnectionRegistry registry,
