@@ -25,9 +25,12 @@ need curl curl
 need sqlite3 sqlite3
 need_machine
 
-log "building the load generator, publishing KestrelEcho (Native AOT)"
-build_c loadgen
-publish_aot
+if [[ -z ${BENCH_NETNS:-} ]]; then
+    log "building the load generator, publishing KestrelEcho (Native AOT)"
+    build_c loadgen
+    publish_aot
+fi
+in_own_netns "$0" "$@"
 
 RUN_DIR=$(mktemp -d /tmp/kestrel-echo-history-bench.XXXXXX)
 start_service() {  # on|off; sets SERVER_PID, ECHO_PORT, HTTP_PORT, DB; waits for /health/ready

@@ -125,6 +125,9 @@ out.append(f"- .NET runtime {runtime} (SDK {sdk}); {sh('go version')}; Node {sh(
            f"{sh('gcc --version | head -1')}")
 out.append("- Server pinned to CPU 0 (`taskset -c 0`), load generator (`bench/c/loadgen.c`) to CPU 1; loopback; "
            "load spread over 200 source addresses 127.0.0.10–209 where a case has more than one connection.")
+if os.environ.get("BENCH_NETNS"):
+    out.append("- Loopback of a network namespace of the run's own (`unshare --net`): no netfilter rules there, so no "
+               "connection tracking (on the host's loopback it tracks every connection, and churn fills its table).")
 disturbed = sum(1 for rs in runs.values() for r in rs if "attempt" in r)
 total = sum(len(rs) for rs in runs.values())
 out.append(f"- Runs still disturbed after 3 attempts (others above 15 % of a benchmark CPU): {disturbed} of {total}; "

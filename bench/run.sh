@@ -44,19 +44,24 @@ need curl curl
 need python3 python3
 need_machine
 
-# ---- build ---------------------------------------------------------------------------------------------
-mkdir -p "$BUILD"
-log "building the C load generator and epoll echo, the Go echo"
-build_c loadgen
-build_c epoll_echo
-(cd "$BENCH/go" && GOFLAGS=-mod=mod GOTOOLCHAIN=local GOPROXY=off go build -o "$BUILD/go_echo" .)
+# ---- build (once: the namespace's run below finds it done) -------------------------------------------------
+if [[ -z ${BENCH_NETNS:-} ]]; then
+    mkdir -p "$BUILD"
+    log "building the C load generator and epoll echo, the Go echo"
+    build_c loadgen
+    build_c epoll_echo
+    (cd "$BENCH/go" && GOFLAGS=-mod=mod GOTOOLCHAIN=local GOPROXY=off go build -o "$BUILD/go_echo" .)
 
-log "building KestrelEcho (Release, JIT) and BareKestrelEcho"
-dotnet build "$ROOT/src/KestrelEcho" -c Release -o "$BUILD/jit" -nologo -v q >/dev/null
-dotnet build "$BENCH/BareKestrelEcho" -c Release -o "$BUILD/bare" -nologo -v q >/dev/null
-log "publishing KestrelEcho and BareKestrelEcho (Native AOT)"
-publish_aot
-dotnet publish "$BENCH/BareKestrelEcho" -c Release -o "$BUILD/bare-aot" -nologo -v q >/dev/null
+    log "building KestrelEcho (Release, JIT) and BareKestrelEcho"
+    dotnet build "$ROOT/src/KestrelEcho" -c Release -o "$BUILD/jit" -nologo -v q >/dev/null
+    dotnet build "$BENCH/BareKestrelEcho" -c Release -o "$BUILD/bare" -nologo -v q >/dev/null
+    log "publishing KestrelEcho and BareKestrelEcho (Native AOT)"
+    publish_aot
+    dotnet publish "$BENCH/BareKestrelEcho" -c Release -o "$BUILD/bare-aot" -nologo -v q >/dev/null
+fi
+
+# ---- a network namespace of its own (lib.sh): the build above is not repeated there --------------------------
+in_own_netns "$0" "$@"
 
 # ---- servers -------------------------------------------------------------------------------------------
 # The connection limit (10,000 by default) is raised for the 18,000-connection idle case; no other case nears it.
@@ -228,7 +233,7 @@ bash "$BENCH/image-size.sh" "$BUILD/aot" >"$RAW/size.ours-aot.1" || log "image s
 RESULT=$BENCH/results/$(date -u +%Y-%m-%d).md
 [[ $QUICK == 1 ]] && RESULT=$BUILD/results-quick.md
 mkdir -p "$(dirname "$RESULT")"
-BENCH_SERVERS="${SERVERS[*]}" BENCH_PUBLISH="$BUILD/aot" \
+BENCH_SERVERS="${SERVERS[*]}" BENCH_PUBLISH="$BUILD/aot" BENCH_NETNS="${BENCH_NETNS:-}" \
     python3 "$BENCH/report.py" "$RAW" "$ELAPSED" "$REPS" "$WARMUP" "$DURATION" "$IDLE_CONNS" "$IDLE_CONNS_LARGE" >"$RESULT"
 log "results: ${RESULT#"$ROOT"/} (matrix took ${ELAPSED}s)"
 rm -rf "$RUN_DIR"
