@@ -20,13 +20,18 @@ if (tuned)
     builder.UseEchoSocketTransport();
 }
 
+// Registered after Kestrel's sockets transport, so Kestrel asks it first; it binds only what is claimed.
+var epollTransport = new EpollTransportFactory(new LargeSegmentMemoryPoolFactory());
 if (epoll)
 {
-    // Registered after Kestrel's sockets transport, so Kestrel asks it first.
-    builder.Services.AddSingleton<IConnectionListenerFactory>(new EpollTransportFactory(static _ => true));
+    builder.Services.AddSingleton<IConnectionListenerFactory>(epollTransport);
 }
 
 builder.WebHost.ConfigureKestrel(kestrel =>
-    kestrel.Listen(IPAddress.Loopback, port, listen => listen.UseConnectionHandler<EchoHandler>()));
+    kestrel.Listen(IPAddress.Loopback, port, listen =>
+    {
+        listen.UseConnectionHandler<EchoHandler>();
+        epollTransport.Claim(listen.EndPoint);
+    }));
 
 await builder.Build().RunAsync();

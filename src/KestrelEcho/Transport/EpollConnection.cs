@@ -26,7 +26,7 @@ namespace KestrelEcho.Transport;
 /// </summary>
 internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IFeatureCollection,
     IConnectionIdFeature, IConnectionTransportFeature, IConnectionItemsFeature, IConnectionEndPointFeature,
-    IConnectionLifetimeFeature, IConnectionSocketFeature, IMemoryPoolFeature
+    IConnectionLifetimeFeature, IConnectionSocketFeature, IMemoryPoolFeature, IConnectionResetFeature
 {
     private static long s_lastId;
 
@@ -57,10 +57,11 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IFeature
     private bool _resetOnClose;
     private bool _fdClosed;
 
-    public EpollConnection(EpollEventLoop loop, int fd, EndPoint? remoteEndPoint, MemoryPool<byte> pool)
+    public EpollConnection(EpollEventLoop loop, int fd, EndPoint? localEndPoint, EndPoint? remoteEndPoint, MemoryPool<byte> pool)
     {
         _loop = loop;
         Fd = fd;
+        _localEndPoint = localEndPoint;
         _remoteEndPoint = remoteEndPoint;
         _id = Interlocked.Increment(ref s_lastId);
         _transport = this;
@@ -106,7 +107,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IFeature
 
     public override EndPoint? LocalEndPoint
     {
-        get => _localEndPoint ??= NativeSocketAddress.OfSocket(Fd);
+        get => _localEndPoint;
         set => _localEndPoint = value;
     }
 
@@ -205,7 +206,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IFeature
     [
         typeof(IConnectionIdFeature), typeof(IConnectionTransportFeature), typeof(IConnectionItemsFeature),
         typeof(IConnectionEndPointFeature), typeof(IConnectionLifetimeFeature), typeof(IConnectionSocketFeature),
-        typeof(IMemoryPoolFeature),
+        typeof(IMemoryPoolFeature), typeof(IConnectionResetFeature),
     ];
 
     private static bool IsOwnFeature(Type key) => Array.IndexOf(s_ownFeatures, key) >= 0;
@@ -231,7 +232,16 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IFeature
 
         if (_inputState == InputState.Reading)
         {
-            Receive();
+            try
+            {
+                Receive();
+            }
+            catch (Exception exception)
+            {
+                // The pool failing to give a block (or anything else unexpected while receiving): as Kestrel's
+                // socket transport, the input completes with the failure as it is, and the reader rethrows it.
+                EndInput(exception);
+            }
         }
         else if ((events & Broken) != 0)
         {

@@ -36,6 +36,7 @@ internal sealed class EpollConnectionListener : IConnectionListener
             }
             catch (SocketException exception) when (exception.SocketErrorCode == SocketError.AddressAlreadyInUse)
             {
+                // Kestrel reports it as IOException(AddressInUseException) to the host, as for its own transports.
                 throw new AddressInUseException(exception.Message, exception);
             }
 
@@ -50,6 +51,8 @@ internal sealed class EpollConnectionListener : IConnectionListener
         }
 
         EndPoint = _socket.LocalEndPoint!;
+        var bound = (IPEndPoint)EndPoint;
+        SharedLocalEndPoint = bound.Address.Equals(IPAddress.Any) || bound.Address.Equals(IPAddress.IPv6Any) ? null : bound;
         Fd = (int)_socket.SafeHandle.DangerousGetHandle();
         foreach (var loop in loops)
         {
@@ -60,6 +63,12 @@ internal sealed class EpollConnectionListener : IConnectionListener
     public EndPoint EndPoint { get; }
 
     public int Fd { get; }
+
+    /// <summary>
+    /// Every accepted connection's local address when the listener is bound to one address: one shared object
+    /// instead of a <c>getsockname</c> and an allocation per connection. Null when bound to any address.
+    /// </summary>
+    public IPEndPoint? SharedLocalEndPoint { get; }
 
     public MemoryPool<byte> MemoryPool { get; }
 
@@ -91,7 +100,8 @@ internal sealed class EpollConnectionListener : IConnectionListener
             return;
         }
 
-        await Task.WhenAll(_loops.Select(loop => loop.UnwatchAsync(this))).WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Not cancellable: Kestrel unbinds with a cancelled token after a failed start, and the loops answer at once.
+        await Task.WhenAll(_loops.Select(loop => loop.UnwatchAsync(this))).ConfigureAwait(false);
         _accepted.Writer.TryComplete();
     }
 

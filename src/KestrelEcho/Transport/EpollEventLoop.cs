@@ -162,7 +162,9 @@ internal sealed unsafe class EpollEventLoop
 
             var noDelay = 1;
             _ = LibC.SetSockOpt(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, &noDelay, sizeof(int));
-            var connection = new EpollConnection(this, fd, NativeSocketAddress.ToEndPoint(address, length), listener.MemoryPool);
+            // Both addresses now: Kestrel reads them again after the descriptor is closed (its metrics, our close log).
+            var local = listener.SharedLocalEndPoint ?? NativeSocketAddress.OfSocket(fd);
+            var connection = new EpollConnection(this, fd, local, NativeSocketAddress.ToEndPoint(address, length), listener.MemoryPool);
             if (fd >= _connections.Length)
             {
                 Array.Resize(ref _connections, Math.Max(fd + 1, _connections.Length * 2));
