@@ -49,16 +49,19 @@ public sealed class EpollTransportTests(EpollEchoAppFactory app) : EchoAppTest<E
     }
 
     [Fact]
-    public async Task ClientResets_TheConnectionLeavesTheRegistry()
+    public async Task ClientResets_ClosesAsClientReset_AndLeavesTheRegistry()
     {
         using var timeout = TestTimeout.Start();
         var socket = await App.ConnectEchoAsync(timeout.Token);
         await socket.AssertHolaMundoEchoedAsync(timeout.Token);
+        var client = (IPEndPoint)socket.LocalEndPoint!;
         await Poll.UntilAsync(() => App.Registry.Active == 1, TimeSpan.FromSeconds(10), "the connection in the registry");
 
         socket.Reset();
 
-        // The leak check after each test also asserts that Kestrel and the registry agree that it closed.
+        // A reset, not taken for a FIN; the leak check after each test also asserts that Kestrel and the registry
+        // agree that it closed.
+        Assert.Equal("client_reset", await App.CloseReasonOfAsync(client));
         await Poll.UntilAsync(() => App.Registry.Active == 0, TimeSpan.FromSeconds(10), "the reset connection to leave the registry");
     }
 
