@@ -8,9 +8,11 @@ internal sealed class KestrelSessionConnection(ConnectionContext connection) : I
     /// <summary>Cancels the loop's pending read, or the flush a non-reading client holds up.</summary>
     public void WakeEcho(CloseReason reason)
     {
+        // The wake first: with inline pipe scheduling (the epoll transport, or sockets with InlineSocketIo) cancelling
+        // the read runs the loop to its end right here, and that end disposes the wake feature.
+        connection.Features.Get<EchoWakeFeature>()?.Wake();
         connection.Transport.Input.CancelPendingRead();
         connection.Transport.Output.CancelPendingFlush();
-        connection.Features.Get<EchoWakeFeature>()?.Wake();
     }
 
     public void Abort(CloseReason reason) =>

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using KestrelEcho.Transport;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 
@@ -14,6 +15,13 @@ internal static class SocketReset
     /// <summary>A connection with no socket of its own (a test transport, say) is aborted instead.</summary>
     public static void Reset(ConnectionContext connection, CloseReason reason)
     {
+        // The epoll transport (Echo:Transport) owns its descriptor: it sets SO_LINGER 0 and closes it itself.
+        if (connection.Features.Get<IConnectionResetFeature>() is { } transport)
+        {
+            transport.Reset(new ConnectionAbortedException($"Reset by the service ({reason.ToName()})."));
+            return;
+        }
+
         if (connection.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
         {
             connection.Abort(new ConnectionAbortedException($"Reset by the service ({reason.ToName()})."));

@@ -1,5 +1,6 @@
 using KestrelEcho.Net;
 using KestrelEcho.Proxy;
+using KestrelEcho.Transport;
 
 namespace KestrelEcho.Echo;
 
@@ -16,6 +17,13 @@ internal sealed class EchoOptions
     public string Address { get; set; } = ListenAddress.Any;
 
     public int Port { get; set; } = 9999;
+
+    /// <summary>
+    /// The transport under the echo endpoints (plain, TLS, named listeners): <c>Sockets</c>, Kestrel's, or
+    /// <c>Epoll</c>, our own Linux epoll loop (one <c>recv</c> a message instead of two, less memory an idle
+    /// connection). Read at start; the HTTP endpoints stay on sockets either way.
+    /// </summary>
+    public EchoTransport Transport { get; set; } = EchoTransport.Sockets;
 
     /// <summary>
     /// Connections open at once, in every stage (waiting for a PROXY header, in the TLS handshake, echoing); more

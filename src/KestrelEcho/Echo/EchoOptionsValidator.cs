@@ -1,6 +1,7 @@
 using KestrelEcho.Net;
 using KestrelEcho.Proxy;
 using KestrelEcho.Tls;
+using KestrelEcho.Transport;
 using Microsoft.Extensions.Options;
 
 namespace KestrelEcho.Echo;
@@ -16,6 +17,15 @@ internal sealed class EchoOptionsValidator : IValidateOptions<EchoOptions>
     {
         var failures = new List<string>();
         ListenAddress.Validate(Section, options.Address, options.Port, failures);
+
+        if (!Enum.IsDefined(options.Transport))
+        {
+            failures.Add($"{Section}:Transport must be Sockets or Epoll; got {options.Transport}.");
+        }
+        else if (options.Transport == EchoTransport.Epoll && !EpollTransportFactory.IsSupported)
+        {
+            failures.Add($"{Section}:Transport Epoll needs Linux; use Sockets on this system.");
+        }
 
         if (options.MaxConnections is < 1 or > MaxConnectionsCeiling)
         {

@@ -75,6 +75,7 @@ internal sealed partial class EchoSettings : IDisposable
             Diff(nameof(EchoOptions.DrainTimeout), before.DrainTimeout, after.DrainTimeout) is { } drain ? $"{drain} (takes effect at restart)" : null,
             Diff(nameof(EchoOptions.Address), before.Address, after.Address) is { } address ? $"{address} (takes effect at restart)" : null,
             Diff(nameof(EchoOptions.Port), before.Port, after.Port) is { } port ? $"{port} (takes effect at restart)" : null,
+            Diff(nameof(EchoOptions.Transport), before.Transport, after.Transport) is { } transport ? $"{transport} (takes effect at restart)" : null,
             Diff(nameof(EchoOptions.RecentConnections), before.RecentConnections, after.RecentConnections) is { } recent ? $"{recent} (takes effect at restart)" : null,
             Diff(nameof(EchoOptions.ProxyProtocol), before.ProxyProtocol, after.ProxyProtocol) is { } proxy ? $"{proxy} (takes effect at restart)" : null,
             Diff(nameof(EchoOptions.TrustedProxies), $"[{string.Join(", ", before.TrustedProxies)}]", $"[{string.Join(", ", after.TrustedProxies)}]") is { } trusted ? $"{trusted} (takes effect at restart)" : null,

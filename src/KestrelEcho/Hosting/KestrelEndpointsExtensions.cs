@@ -7,6 +7,7 @@ using KestrelEcho.Net;
 using KestrelEcho.Ops;
 using KestrelEcho.Proxy;
 using KestrelEcho.Tls;
+using KestrelEcho.Transport;
 using KestrelEcho.WebSockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -27,6 +28,11 @@ internal static class KestrelEndpointsExtensions
         builder.Services.AddHostedService<EndpointAnnouncer>();
         builder.UseEchoSocketTransport();
 
+        // Registered after the sockets transport, so Kestrel asks it first; it binds only the endpoints claimed
+        // below (Echo:Transport Epoll), and every other stays on sockets.
+        builder.Services.AddSingleton<EpollTransportFactory>();
+        builder.Services.AddSingleton<IConnectionListenerFactory>(static services => services.GetRequiredService<EpollTransportFactory>());
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var services = kestrel.ApplicationServices;
@@ -36,10 +42,12 @@ internal static class KestrelEndpointsExtensions
             var http = services.GetRequiredService<IOptions<HttpEndpointOptions>>().Value;
             var admin = services.GetRequiredService<IOptions<AdminOptions>>().Value;
             var webSocket = services.GetRequiredService<IOptions<EchoWebSocketOptions>>().Value;
+            var epoll = echo.Transport == EchoTransport.Epoll ? services.GetRequiredService<EpollTransportFactory>() : null;
 
             kestrel.Listen(echo.Address, echo.Port, listen =>
             {
                 listen.UseEchoPath(echo, ConnectionListener.Echo, certificates: null);
+                epoll?.Claim(listen.EndPoint);
                 endpoints.Echo = listen;
             });
 
@@ -51,6 +59,7 @@ internal static class KestrelEndpointsExtensions
                     // Raw echo, not HTTP: offering h2 or http/1.1 through ALPN would mislead clients.
                     listen.Protocols = HttpProtocols.None;
                     listen.UseEchoPath(echo, ConnectionListener.EchoTls, certificates);
+                    epoll?.Claim(listen.EndPoint);
                     endpoints.EchoTls = listen;
                 });
             }
@@ -62,6 +71,7 @@ internal static class KestrelEndpointsExtensions
                 {
                     listen.Protocols = HttpProtocols.None;
                     listen.UseEchoPath(echo, listener.Identity, certificates, listener);
+                    epoll?.Claim(listen.EndPoint);
                     endpoints.Listeners[listener.Name] = listen;
                 });
             }
