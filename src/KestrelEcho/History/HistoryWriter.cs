@@ -23,6 +23,14 @@ internal sealed class HistoryWriter(
 
     private const int BatchSize = 1000;
 
+    /// <summary>
+    /// How long the loop lets closes gather once the first has arrived, so a busy service writes hundreds of rows a
+    /// transaction rather than a handful: each transaction is a write of the journal, and under churn (thousands of
+    /// closes a second) small ones cost the echo's core more than the rows. Real time, not the service's clock: it is
+    /// about batching work, and a row still reaches the file within this long.
+    /// </summary>
+    public static readonly TimeSpan GatherTime = TimeSpan.FromMilliseconds(100);
+
     /// <summary>A broken database is tried again this often, not once per batch.</summary>
     private static readonly TimeSpan s_reopenInterval = TimeSpan.FromSeconds(10);
 
@@ -120,6 +128,11 @@ internal sealed class HistoryWriter(
                 }
 
                 waiting = null;
+                if (_queue.Reader.Count < BatchSize)
+                {
+                    await Task.Delay(GatherTime, TimeProvider.System);
+                }
+
                 await WriteQueuedAsync();
             }
         }
