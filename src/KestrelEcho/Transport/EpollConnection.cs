@@ -249,11 +249,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IFeature
             // watching it at all, and tell the send loop and the reader.
             lock (_lock)
             {
-                if (_watching && !_fdClosed)
-                {
-                    _watching = false;
-                    _ = _loop.Forget(Fd);
-                }
+                StopWatchingLocked();
             }
 
             EndInput(new ConnectionResetException("The connection was reset by the peer."));
@@ -302,7 +298,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IFeature
             return;
         }
 
-        EndInput(new ConnectionResetException($"recv failed: {new SocketException(errno).Message}", new SocketException(errno)));
+        EndInput(CallFailed("recv", errno));
     }
 
     private async Task ResumeAfterFlushAsync(ValueTask<FlushResult> flush)
@@ -356,6 +352,23 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IFeature
         {
             ThreadPool.UnsafeQueueUserWorkItem(static source => source.Cancel(), closedSource, preferLocal: false);
         }
+    }
+
+    /// <summary>Takes the descriptor out of epoll for good (a broken connection, or the close). Under the lock.</summary>
+    private void StopWatchingLocked()
+    {
+        if (_watching && !_fdClosed)
+        {
+            _watching = false;
+            _ = _loop.Forget(Fd);
+        }
+    }
+
+    /// <summary>A failed <c>recv</c> or <c>send</c>: the connection is gone, as Kestrel's socket transport reports it.</summary>
+    private static ConnectionResetException CallFailed(string call, int errno)
+    {
+        var error = new SocketException(errno);
+        return new ConnectionResetException($"{call} failed: {error.Message}", error);
     }
 
     /// <summary>Makes epoll watch what the connection waits for now. Any thread.</summary>
@@ -456,7 +469,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IFeature
 
             if (errno != LibC.EINTR)
             {
-                throw new ConnectionResetException($"send failed: {new SocketException(errno).Message}", new SocketException(errno));
+                throw CallFailed("send", errno);
             }
         }
 
@@ -526,12 +539,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IFeature
         EndInput(null);
         lock (_lock)
         {
-            if (_watching)
-            {
-                _watching = false;
-                _ = _loop.Forget(Fd);
-            }
-
+            StopWatchingLocked();
             if (_resetOnClose)
             {
                 var linger = stackalloc int[2] { 1, 0 };
